@@ -1,0 +1,33 @@
+/**
+ * The VS Code client: starts the RecLens language server in its own Node
+ * process and relays settings. No parsing happens here.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { documentSelector } from '../protocol/documents';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const log = vscode.window.createOutputChannel('RecLens', { log: true });
+  context.subscriptions.push(log);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector.map((language) => ({ language })),
+    synchronize: { configurationSection: 'reclens' },
+    outputChannel: log,
+    traceOutputChannel: log,
+  };
+  client = new LanguageClient('reclens', 'RecLens', serverOptions, clientOptions);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

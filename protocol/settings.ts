@@ -1,0 +1,44 @@
+/**
+ * The one definition of RecLens's settings (section `reclens`). The server
+ * reads them, the extension's package.json `contributes.configuration` is
+ * generated from `settingsSchema` (`npm run gen:settings`), and a test keeps
+ * the two in step.
+ */
+import type { GrammarSpec, PresetName } from '../server/items/types';
+import type { Stage } from '../server/trace/model';
+
+/** A reasoning layer and the headings that start it in free-text thinking. */
+export interface LayerSpec {
+  name: string;
+  stage: Stage;
+  /** Heading words that open this layer, matched case-insensitively at a line start. */
+  markers: string[];
+}
+
+export interface ReclensSettings {
+  itemicTokens: { preset: PresetName; custom: GrammarSpec | null };
+  alignment: { paths: string[] };
+  layers: LayerSpec[];
+  inlayHints: { enabled: boolean; maxLength: number };
+  diagnostics: { unknownCodes: boolean };
+}
+
+/** Default layers: OneReason's R0–R3 as public sources describe them, English and Chinese headings. */
+export const defaultLayers: LayerSpec[] = [
+  { name: 'perception', stage: 'perception', markers: ['perception', 'R0', 'item perception', '感知', '物品感知'] },
+  {
+    name: 'derivation',
+    stage: 'cognition',
+    markers: ['cognition', 'derivation', 'R1', 'induction', 'abduction', 'interests', '认知', '推导', '归纳', '溯因', '兴趣推断', '预测分析'],
+  },
+  { name: 'evolution', stage: 'cognition', markers: ['evolution', 'R2', 'preference evolution', '演化', '演变', '偏好演变'] },
+  { name: 'recommendation', stage: 'recommendation', markers: ['recommendation', 'R3', 'deduction', '推荐', '演绎', '精炼推理'] },
+];
+
+export const defaultSettings: ReclensSettings = {
+  itemicTokens: { preset: 'openonerec', custom: null },
+  alignment: { paths: [] },
+  layers: defaultLayers,
+  inlayHints: { enabled: true, maxLength: 32 },
+  diagnostics: { unknownCodes: true },
+};

@@ -1,0 +1,28 @@
+// Bundles the extension, the language server and the CLI with esbuild.
+// `node scripts/build.mjs [--watch] [--minify]`
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify,
+  logLevel: 'info',
+};
+
+const builds = [
+  { entryPoints: { extension: 'extension/main.ts' }, external: ['vscode'] },
+  { entryPoints: { server: 'server/lsp/main.ts' } },
+  { entryPoints: { cli: 'server/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+].map((b) => ({ ...common, ...b, outdir: 'dist' }));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

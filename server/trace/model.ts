@@ -1,0 +1,78 @@
+/**
+ * The analysis every document kind is reduced to. Parsers (`.rtrace`,
+ * benchmark dumps, JSONL with `messages`, plain text) produce an `Analysis`;
+ * the LSP adapter and the CLI consume it. Offsets are UTF-16 code units into
+ * the document text, half-open.
+ */
+import type { CodeMatch, Span } from '../items/types';
+
+export type DocumentKind = 'rtrace' | 'benchmark' | 'jsonl' | 'text';
+
+/** The three stages of recommendation reasoning (DESIGN.md). */
+export type Stage = 'perception' | 'cognition' | 'recommendation';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A problem found in a document, with a message a user can act on. */
+export interface Problem {
+  span: Span;
+  severity: Severity;
+  /** Stable identifier, e.g. `rtrace/syntax`, `code/out-of-range`, `step/dangling-evidence`. */
+  code: string;
+  message: string;
+}
+
+/** A reference from one step to another (or to a history item). */
+export interface EvidenceLink {
+  /** The id written in the link, e.g. `p2` or `h3`. */
+  target: string;
+  span: Span;
+}
+
+/** A numbered reasoning step (explicit in `.rtrace`, or a layer block split out of free text). */
+export interface Step {
+  /** Step id, unique in its trace, e.g. `p1`, `c3`, `r1`, or `h2` for a history item. */
+  id: string;
+  /** Layer name as configured (e.g. `perception`, `derivation`, `evolution`). */
+  layer: string;
+  stage: Stage;
+  /** The whole step. */
+  span: Span;
+  /** The id as written (target of go-to-definition). */
+  idSpan: Span;
+  /** The step's text, for hovers and graph labels (plain, decoded). */
+  text: string;
+  evidence: EvidenceLink[];
+  /** Offsets into `Analysis.codes` of the codes inside this step. */
+  codeIndexes?: number[];
+}
+
+/** A node of the document outline. */
+export interface OutlineNode {
+  name: string;
+  detail?: string;
+  kind: 'trace' | 'sample' | 'section' | 'layer' | 'step' | 'item' | 'field';
+  span: Span;
+  selectionSpan: Span;
+  children: OutlineNode[];
+}
+
+/** One trace inside a document: the whole `.rtrace`, or one sample/record/generation of a dump. */
+export interface TraceUnit {
+  /** Sample id, record number or file name. */
+  id: string;
+  span: Span;
+  /** Thinking mode as far as it can be told (`/think`, non-empty `<think>`). */
+  mode?: 'thinking' | 'non-thinking';
+  steps: Step[];
+}
+
+export interface Analysis {
+  kind: DocumentKind;
+  /** Every itemic code in the document, ordered by `span.start`. */
+  codes: CodeMatch[];
+  traces: TraceUnit[];
+  outline: OutlineNode[];
+  folds: Span[];
+  problems: Problem[];
+}
