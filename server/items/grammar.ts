@@ -50,8 +50,11 @@ export function compileGrammar(spec: GrammarSpec): CompiledGrammar {
   if (sizes.length !== spec.levels.length || sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
     throw new GrammarError(`${where}: "codebookSize" must be a positive integer or one per level (${spec.levels.length} levels)`);
   }
-  const begin = Array.isArray(spec.begin) ? spec.begin : [];
-  const end = Array.isArray(spec.end) ? spec.end : [];
+  // A single string where a list belongs would otherwise be dropped silently.
+  if (spec.begin != null && !Array.isArray(spec.begin)) throw new GrammarError(`${where}: "begin" must be a list, e.g. [{ "token": "<|sid_begin|>" }]`);
+  if (spec.end != null && !Array.isArray(spec.end)) throw new GrammarError(`${where}: "end" must be a list, e.g. ["<|sid_end|>"]`);
+  const begin = spec.begin ?? [];
+  const end = spec.end ?? [];
   for (const b of begin) if (!b || typeof b.token !== 'string' || !b.token) throw new GrammarError(`${where}: every "begin" entry needs a non-empty "token"`);
   for (const e of end) if (typeof e !== 'string' || !e) throw new GrammarError(`${where}: every "end" entry must be a non-empty string`);
 
@@ -62,8 +65,13 @@ export function compileGrammar(spec: GrammarSpec): CompiledGrammar {
   const alternatives: string[] = [];
   alternatives.push(beginAlt && endAlt ? `(?:${beginAlt})(\\d+)(?:${endAlt})` : '(?!)()');
   for (const a of levelAffixes) {
-    // A level's "number" is read loosely (word characters) so that `<s_a_x>` is reported as malformed, not ignored.
-    alternatives.push(`${escapeRe(a.prefix)}(\\w{0,24})${escapeRe(a.suffix)}`);
+    // A level's "number" is read loosely (word characters) so that `<s_a_x>` is reported as malformed, not ignored;
+    // with no suffix to end it, only digits can be told apart from the next token.
+    const num = a.suffix ? '(\\w{0,24})' : '(\\d{1,24})';
+    // When another level's prefix extends this one ("<a" and "<ab"), that level's tokens must not be read as this one's.
+    const longer = levelAffixes.filter((b) => b.prefix.length > a.prefix.length && b.prefix.startsWith(a.prefix));
+    const guard = longer.map((b) => `(?!${escapeRe(b.prefix.slice(a.prefix.length))})`).join('');
+    alternatives.push(`${escapeRe(a.prefix)}${guard}${num}${escapeRe(a.suffix)}`);
   }
   if (beginAlt) alternatives.push(beginAlt);
   if (endAlt) alternatives.push(endAlt);
@@ -88,7 +96,8 @@ export function resolveGrammar(preset: PresetName, custom: GrammarSpec | null): 
       return { grammar: compileGrammar(presets.openonerec), error: `reclens.itemicTokens.custom: ${(e as Error).message}; using "openonerec".` };
     }
   }
-  const spec = presets[preset];
+  // Own keys only: a preset named "toString" must not reach Object.prototype.
+  const spec = Object.prototype.hasOwnProperty.call(presets, preset) ? presets[preset] : undefined;
   if (!spec) return { grammar: compileGrammar(presets.openonerec), error: `reclens.itemicTokens.preset: unknown preset "${preset}" (known: ${Object.keys(presets).join(', ')}, custom); using "openonerec".` };
   return { grammar: compileGrammar(spec) };
 }
@@ -208,6 +217,7 @@ export function scanCodes(text: string, grammar: CompiledGrammar, from = 0, to =
       close();
       open = { match: newMatch(start), next: 0 };
       open.match.begin = { start, end };
+      open.match.span.end = end;
       if (beginDomain) open.match.domain = beginDomain;
       continue;
     }
@@ -269,7 +279,8 @@ export function formatCode(grammar: CompiledGrammar, levels: number[], options: 
   const body = levels.map((v, k) => `${grammar.levelAffixes[k].prefix}${v}${grammar.levelAffixes[k].suffix}`).join('');
   if (options.beginEnd === false) return body;
   const begins = grammar.spec.begin ?? [];
-  const beginEntry = begins.find((b) => (b.domain ?? '') === (options.domain ?? '')) ?? begins[0];
+  // An unknown domain gets the domain-less begin token rather than another domain's.
+  const beginEntry = begins.find((b) => (b.domain ?? '') === (options.domain ?? '')) ?? begins.find((b) => !b.domain) ?? begins[0];
   if (!beginEntry) return body;
   const ends = grammar.spec.end ?? [];
   // Pair a domain begin token with the end token of the same stem when there is one.
