@@ -1,0 +1,40 @@
+/** Go to definition and find references: evidence links ↔ steps, codes ↔ item table rows and other mentions. */
+import { codeKey } from '../items/grammar';
+import type { Span } from '../items/types';
+import type { Analysis } from '../trace/model';
+import type { ItemEnv } from './hover';
+import { codeAt, resolveLink, stepTargetAt } from './locate';
+
+/** A place in this document (`span`) or in another file (`path` + zero-based `line`). */
+export type Target = { span: Span } | { path: string; line: number };
+
+/** Where the thing at `offset` is defined: the cited step, or the table rows of the item. */
+export function definitionAt(analysis: Analysis, offset: number, env: ItemEnv): Target[] {
+  const code = codeAt(analysis.codes, offset);
+  if (code) {
+    const items = code.bare !== undefined ? [env.lookup.byId(code.bare)].filter((i) => i !== undefined) : code.kind === 'full' ? env.lookup.exact(code.levels, code.domain) : [];
+    return items.map((i) => ({ path: i.source.path, line: Math.max(0, (i.source.line ?? 1) - 1) }));
+  }
+  const target = stepTargetAt(analysis, offset);
+  if (!target) return [];
+  const step = target.link ? resolveLink(target.trace, target.link.target) : target.step;
+  return step ? [{ span: step.idSpan }] : [];
+}
+
+/** Every mention of the thing at `offset` in this document. */
+export function referencesAt(analysis: Analysis, offset: number, includeDeclaration: boolean): Span[] {
+  const code = codeAt(analysis.codes, offset);
+  if (code) {
+    const key = code.bare ?? codeKey(code.levels, code.domain);
+    return analysis.codes.filter((c) => (c.bare ?? codeKey(c.levels, c.domain)) === key).map((c) => c.span);
+  }
+  const target = stepTargetAt(analysis, offset);
+  if (!target) return [];
+  const id = target.link ? target.link.target : target.step.id;
+  const spans: Span[] = [];
+  for (const step of target.trace.steps) {
+    if (includeDeclaration && step.id === id) spans.push(step.idSpan);
+    for (const link of step.evidence) if (link.target === id) spans.push(link.span);
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}

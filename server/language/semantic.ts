@@ -1,0 +1,30 @@
+/** Semantic tokens: code parts and step ids, so themes colour them even where no TextMate grammar applies. */
+import type { Span } from '../items/types';
+import type { Analysis } from '../trace/model';
+
+export const tokenTypes = ['keyword', 'enumMember', 'number', 'variable'] as const;
+export const tokenModifiers = ['declaration'] as const;
+
+export interface SemanticToken {
+  span: Span;
+  type: (typeof tokenTypes)[number];
+  declaration?: boolean;
+}
+
+/** Tokens ordered by position. */
+export function semanticTokens(analysis: Analysis): SemanticToken[] {
+  const out: SemanticToken[] = [];
+  for (const code of analysis.codes) {
+    if (code.begin) out.push({ span: code.begin, type: 'keyword' });
+    if (code.bare !== undefined && code.begin && code.end) out.push({ span: { start: code.begin.end, end: code.end.start }, type: 'number' });
+    for (const s of code.levelSpans) out.push({ span: s, type: 'enumMember' });
+    if (code.end) out.push({ span: code.end, type: 'keyword' });
+  }
+  for (const trace of analysis.traces) {
+    for (const step of trace.steps) {
+      if (step.idSpan.end > step.idSpan.start) out.push({ span: step.idSpan, type: 'variable', declaration: true });
+      for (const link of step.evidence) out.push({ span: link.span, type: 'variable' });
+    }
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}

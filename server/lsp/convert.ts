@@ -1,0 +1,22 @@
+/** Conversions between RecLens's offset spans and LSP types. */
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Span } from '../items/types';
+import type { Problem, Severity } from '../trace/model';
+
+/** An LSP range for an offset span. */
+export function toRange(doc: TextDocument, span: Span): Range {
+  return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
+}
+
+const severities: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** An LSP diagnostic for a problem. */
+export function toDiagnostic(doc: TextDocument, p: Problem): Diagnostic {
+  return { range: toRange(doc, p.span), severity: severities[p.severity], code: p.code, source: 'reclens', message: p.message };
+}

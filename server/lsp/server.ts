@@ -1,0 +1,260 @@
+/**
+ * The LSP adapter: wires a connection to the pure language features in
+ * `server/language/`. Settings are pulled with `workspace/configuration`
+ * (section `reclens`) and fall back to `initializationOptions`, so any
+ * LSP client can drive the server.
+ */
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CompletionItemKind,
+  DidChangeConfigurationNotification,
+  DocumentSymbol,
+  FoldingRange,
+  InlayHint,
+  MarkupKind,
+  SemanticTokensBuilder,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeResult,
+  type Location,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { StatusNotification, type StatusParams } from '../../protocol/messages';
+import { resolveSettings, type ResolvedSettings } from '../config/settings';
+import { emptyLookup } from '../items/memory-lookup';
+import { ItemStore } from '../items/store';
+import { completionsAt } from '../language/completion';
+import { documentProblems } from '../language/diagnostics';
+import { hoverAt, type ItemEnv } from '../language/hover';
+import { inlayHints } from '../language/inlay';
+import { definitionAt, referencesAt } from '../language/navigation';
+import { semanticTokens, tokenModifiers, tokenTypes } from '../language/semantic';
+import type { Analysis, OutlineNode } from '../trace/model';
+import { toDiagnostic, toRange } from './convert';
+import { AnalysisCache } from './documents';
+
+/** Semantic tokens of documents bigger than this are served by range only. */
+const FULL_TOKENS_LIMIT = 2_000_000;
+
+const symbolKinds: Record<OutlineNode['kind'], SymbolKind> = {
+  trace: SymbolKind.File,
+  sample: SymbolKind.Object,
+  section: SymbolKind.Namespace,
+  layer: SymbolKind.Module,
+  step: SymbolKind.Event,
+  item: SymbolKind.EnumMember,
+  field: SymbolKind.Field,
+};
+
+/** Start serving on a connection (stdio, IPC or a test's stream pair). */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let pullConfiguration = false;
+  let initOptions: unknown;
+  let roots: string[] = [];
+  let resolved: ResolvedSettings = resolveSettings(undefined);
+  const store = new ItemStore();
+  let env: ItemEnv = { grammar: resolved.grammar, lookup: emptyLookup };
+
+  const cache = new AnalysisCache(
+    () => ({ grammar: resolved.grammar, layers: resolved.settings.layers }),
+    (doc, analysis) => publish(doc, analysis),
+  );
+
+  function publish(doc: TextDocument, analysis: Analysis): void {
+    const problems = documentProblems(analysis, env, { unknownCodes: resolved.settings.diagnostics.unknownCodes });
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: problems.map((p) => toDiagnostic(doc, p)) });
+  }
+
+  async function reloadSettings(): Promise<void> {
+    let raw: unknown = unwrapOptions(initOptions);
+    if (pullConfiguration) {
+      const pulled: unknown = await connection.workspace.getConfiguration({ section: 'reclens' });
+      raw = mergeSettings(raw, pulled);
+    }
+    resolved = resolveSettings(raw);
+    await reloadTables();
+  }
+
+  async function reloadTables(): Promise<void> {
+    const paths = resolved.settings.alignment.paths.map((p) => resolvePath(p, roots));
+    const result = await store.load(paths, resolved.grammar, () => void reloadTables());
+    env = { grammar: resolved.grammar, lookup: result.lookup };
+    const problems = [...resolved.errors, ...result.problems];
+    for (const p of problems.slice(0, 3)) void connection.window.showWarningMessage(`RecLens: ${p}`);
+    const status: StatusParams = { items: result.lookup.size, tables: result.lookup.sources, grammar: resolved.grammar.spec.name, problems };
+    void connection.sendNotification(StatusNotification, status);
+    cache.clear();
+    for (const doc of documents.all()) cache.schedule(doc);
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    pullConfiguration = !!params.capabilities.workspace?.configuration;
+    initOptions = params.initializationOptions;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    roots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    resolved = resolveSettings(unwrapOptions(initOptions));
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        completionProvider: { triggerCharacters: ['<', '_', '>', ',', ' '] },
+        inlayHintProvider: true,
+        semanticTokensProvider: { legend: { tokenTypes: [...tokenTypes], tokenModifiers: [...tokenModifiers] }, full: true, range: true },
+      },
+      serverInfo: { name: 'reclens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'reclens' });
+    void reloadSettings();
+  });
+  connection.onDidChangeConfiguration((change) => {
+    // Clients that cannot be asked push their settings here.
+    if (!pullConfiguration && change.settings) initOptions = unwrapOptions(change.settings) ?? initOptions;
+    void reloadSettings();
+  });
+  connection.onShutdown(() => store.dispose());
+
+  documents.onDidOpen((e) => cache.schedule(e.document));
+  documents.onDidChangeContent((e) => cache.schedule(e.document));
+  documents.onDidClose((e) => {
+    cache.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover(({ textDocument, position }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return null;
+    const offset = doc.offsetAt(position);
+    const hover = hoverAt(cache.getOrScan(doc, offset), offset, env);
+    return hover ? { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toRange(doc, hover.span) } : null;
+  });
+
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return [];
+    const convert = (n: OutlineNode): DocumentSymbol =>
+      DocumentSymbol.create(n.name || '(unnamed)', n.detail, symbolKinds[n.kind], toRange(doc, n.span), toRange(doc, n.selectionSpan), n.children.map(convert));
+    return cache.get(doc).outline.map(convert);
+  });
+
+  connection.onFoldingRanges(({ textDocument }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return [];
+    const ranges: FoldingRange[] = [];
+    for (const f of cache.get(doc).folds) {
+      const start = doc.positionAt(f.start).line;
+      const end = doc.positionAt(f.end).line;
+      if (end > start) ranges.push(FoldingRange.create(start, end));
+    }
+    return ranges;
+  });
+
+  connection.onDefinition(({ textDocument, position }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return [];
+    const offset = doc.offsetAt(position);
+    return definitionAt(cache.get(doc), offset, env).map(
+      (t): Location =>
+        'span' in t
+          ? { uri: doc.uri, range: toRange(doc, t.span) }
+          : { uri: pathToFileURL(t.path).toString(), range: { start: { line: t.line, character: 0 }, end: { line: t.line, character: 0 } } },
+    );
+  });
+
+  connection.onReferences(({ textDocument, position, context }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return [];
+    return referencesAt(cache.get(doc), doc.offsetAt(position), context.includeDeclaration).map((span) => ({ uri: doc.uri, range: toRange(doc, span) }));
+  });
+
+  connection.onCompletion(({ textDocument, position }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return null;
+    const offset = doc.offsetAt(position);
+    const result = completionsAt(cache.getOrScan(doc, offset), doc.getText(), offset, env);
+    if (!result) return null;
+    const range = toRange(doc, result.replace);
+    return {
+      isIncomplete: result.incomplete,
+      items: result.items.map((i) => ({
+        label: i.label,
+        kind: i.kind === 'step' ? CompletionItemKind.Reference : i.kind === 'end' ? CompletionItemKind.Keyword : CompletionItemKind.EnumMember,
+        detail: i.detail,
+        documentation: i.documentation,
+        sortText: i.sortText,
+        filterText: i.label,
+        textEdit: { range, newText: i.label },
+      })),
+    };
+  });
+
+  connection.languages.inlayHint.on(({ textDocument, range }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc || !resolved.settings.inlayHints.enabled) return [];
+    const span = { start: doc.offsetAt(range.start), end: doc.offsetAt(range.end) };
+    return inlayHints(cache.get(doc), span, env, resolved.settings.inlayHints.maxLength).map((h) => {
+      const hint = InlayHint.create(doc.positionAt(h.offset), ` ${h.label}`);
+      hint.tooltip = h.tooltip;
+      hint.paddingLeft = true;
+      return hint;
+    });
+  });
+
+  const encodeTokens = (doc: TextDocument, analysis: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER) => {
+    const builder = new SemanticTokensBuilder();
+    for (const t of semanticTokens(analysis)) {
+      if (t.span.end < from || t.span.start > to) continue;
+      const start = doc.positionAt(t.span.start);
+      const end = doc.positionAt(t.span.end);
+      if (end.line !== start.line) continue; // tokens may not span lines
+      builder.push(start.line, start.character, end.character - start.character, tokenTypes.indexOf(t.type), t.declaration ? 1 : 0);
+    }
+    return builder.build();
+  };
+  connection.languages.semanticTokens.on(({ textDocument }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc || doc.getText().length > FULL_TOKENS_LIMIT) return { data: [] };
+    return encodeTokens(doc, cache.get(doc));
+  });
+  connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return { data: [] };
+    return encodeTokens(doc, cache.get(doc), doc.offsetAt(range.start), doc.offsetAt(range.end));
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** `initializationOptions` may be the `reclens` object itself or `{ reclens: {...} }`. */
+function unwrapOptions(options: unknown): unknown {
+  if (options && typeof options === 'object' && 'reclens' in options) return (options as { reclens: unknown }).reclens;
+  return options;
+}
+
+/** Pulled settings win, key by key, over the initialization options. */
+function mergeSettings(base: unknown, over: unknown): unknown {
+  if (!isPlain(base)) return over ?? base;
+  if (!isPlain(over)) return base;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) if (v !== undefined && v !== null) out[k] = isPlain(v) && isPlain(out[k]) ? mergeSettings(out[k], v) : v;
+  return out;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Table paths are relative to the first workspace folder (or the server's working directory). */
+function resolvePath(p: string, roots: string[]): string {
+  const expanded = p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;
+  return path.isAbsolute(expanded) ? expanded : path.resolve(roots[0] ?? process.cwd(), expanded);
+}
