@@ -1,0 +1,92 @@
+/**
+ * The `contributes.configuration` of package.json, derived from the
+ * settings definition so descriptions and defaults never drift
+ * (`npm run gen:settings` writes it; a test checks it).
+ */
+import { defaultSettings } from './settings';
+
+const d = defaultSettings;
+
+/** JSON-schema properties keyed by full setting name. */
+export const settingsSchema: Record<string, Record<string, unknown>> = {
+  'reclens.itemicTokens.preset': {
+    type: 'string',
+    enum: ['openonerec', 'onereason', 'onerec-think', 'paper', 'custom'],
+    enumDescriptions: [
+      'OpenOneRec: <|sid_begin|><s_a_N><s_b_N><s_c_N><|sid_end|>, 3 levels × 8192.',
+      'OneReason eval: domain begin tokens <|video_begin|>, <|prod_begin|>, <|ad_begin|>, <|living_begin|> + <s_a_N><s_b_N><s_c_N>.',
+      'OneRec-Think: <|sid_begin|><s_a_N><s_b_N><s_c_N><s_d_N><|sid_end|>, 4 levels × 256.',
+      'OpenOneRec tech report: <|item_begin|><item_a_N><item_b_N><item_c_N><|item_end|>.',
+      'Your own spelling, from reclens.itemicTokens.custom.',
+    ],
+    default: d.itemicTokens.preset,
+    markdownDescription: 'How itemic tokens (semantic IDs) are spelled in your traces and tables. Choose `custom` and fill `#reclens.itemicTokens.custom#` for other spellings.',
+  },
+  'reclens.itemicTokens.custom': {
+    type: ['object', 'null'],
+    default: d.itemicTokens.custom,
+    markdownDescription:
+      'A custom itemic-token spelling, used when `#reclens.itemicTokens.preset#` is `custom`. Example: `{"name": "mine", "levels": ["<c1_{n}>", "<c2_{n}>"], "codebookSize": [1024, 1024], "begin": [{"token": "<item>"}], "end": ["</item>"]}`.',
+    properties: {
+      name: { type: 'string', description: 'Display name of the spelling.' },
+      levels: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'One spelling per level, coarse to fine, with {n} where the number goes.' },
+      codebookSize: { type: ['integer', 'array'], items: { type: 'integer', minimum: 1 }, minimum: 1, description: 'Codebook size: one number for all levels or one per level.' },
+      begin: {
+        type: 'array',
+        items: { type: 'object', properties: { token: { type: 'string' }, domain: { type: 'string' } }, required: ['token'] },
+        description: 'Begin tokens; a domain names the item pool the token selects.',
+      },
+      end: { type: 'array', items: { type: 'string' }, description: 'End tokens.' },
+    },
+    required: ['levels', 'codebookSize'],
+  },
+  'reclens.alignment.paths': {
+    type: 'array',
+    items: { type: 'string' },
+    default: d.alignment.paths,
+    markdownDescription:
+      'Alignment tables that say which item each code is: a OneRec-Think JSON object keyed by item id (`{"sid", "title", "categories"}`) or JSONL with an id, a `sid` and text columns. Relative paths are resolved against the first workspace folder.',
+  },
+  'reclens.layers': {
+    type: 'array',
+    default: d.layers,
+    markdownDescription:
+      'Reasoning layers, in order, and the headings that start each one in free-text thinking (matched case-insensitively at the start of a line, e.g. `## Perception`, `R1:`, `【推导】`). Several layers may share a stage.',
+    items: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', description: 'Layer name as shown in outlines and graphs.' },
+        stage: { type: 'string', enum: ['perception', 'cognition', 'recommendation'], description: 'The stage this layer belongs to.' },
+        markers: { type: 'array', items: { type: 'string' }, description: 'Heading words that open this layer.' },
+      },
+      required: ['name', 'stage', 'markers'],
+    },
+  },
+  'reclens.inlayHints.enabled': {
+    type: 'boolean',
+    default: d.inlayHints.enabled,
+    description: 'Show the item title after each itemic code.',
+  },
+  'reclens.inlayHints.maxLength': {
+    type: 'integer',
+    minimum: 4,
+    default: d.inlayHints.maxLength,
+    description: 'Longest inlay hint, in characters; longer titles are shortened with an ellipsis.',
+  },
+  'reclens.diagnostics.unknownCodes': {
+    type: 'boolean',
+    default: d.diagnostics.unknownCodes,
+    description: 'Warn about codes that are not in the loaded item pool (only when an alignment table is loaded).',
+  },
+  'reclens.trace.server': {
+    type: 'string',
+    enum: ['off', 'messages', 'verbose'],
+    default: 'off',
+    description: 'Log the messages between VS Code and the RecLens language server to the RecLens output channel.',
+  },
+};
+
+/** The manifest's `contributes.configuration` value. */
+export function configurationContribution(): { title: string; properties: Record<string, Record<string, unknown>> } {
+  return { title: 'RecLens', properties: settingsSchema };
+}
