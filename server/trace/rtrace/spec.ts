@@ -1,0 +1,61 @@
+/**
+ * The vocabulary of the `.rtrace` format (docs/trace-format.md): version,
+ * header keys, decoding keys, section kinds and recommendation attributes.
+ * The parser, the printer and the checks all read it from here.
+ */
+
+/** The format version this reader understands and the printer writes. */
+export const RTRACE_VERSION = 1;
+
+/** The directive that opens every document: `%rtrace 1`. */
+export const VERSION_DIRECTIVE = '%rtrace';
+
+/** Header keys in the order the printer writes them. */
+export const HEADER_KEYS = ['user', 'sample', 'model', 'checkpoint', 'mode', 'provider', 'decoding', 'created', 'source'] as const;
+export type HeaderKey = (typeof HEADER_KEYS)[number];
+
+/** Header keys with this prefix are free-form extensions that readers keep but do not interpret. */
+export const EXTENSION_KEY_PREFIX = 'x-';
+
+/** Decoding modes: OneReason's race mode splits candidates between thinking and non-thinking. */
+export const MODES = ['thinking', 'non-thinking', 'race'] as const;
+export type Mode = (typeof MODES)[number];
+
+export type ScalarType = 'number' | 'integer' | 'boolean';
+
+/** Known decoding settings and the type of their value; unknown keys are kept with a warning. */
+export const DECODING_KEYS: Readonly<Record<string, ScalarType>> = {
+  temperature: 'number',
+  top_p: 'number',
+  top_k: 'integer',
+  seed: 'integer',
+  beams: 'integer',
+  num_return: 'integer',
+  max_tokens: 'integer',
+  max_thinking_tokens: 'integer',
+  thinking_samples: 'integer',
+  repetition_penalty: 'number',
+  constrained: 'boolean',
+};
+
+/** Section kinds, written `[history]`, `[layer NAME]`, `[recommendations]`, `[ground-truth]`, `[raw LABEL <<END]`. */
+export const SECTION_KINDS = ['history', 'layer', 'recommendations', 'ground-truth', 'raw'] as const;
+export type SectionKind = (typeof SECTION_KINDS)[number];
+
+/** Which branch of a race-mode decode produced a recommendation. */
+export const BRANCHES = ['thinking', 'non-thinking'] as const;
+export type Branch = (typeof BRANCHES)[number];
+
+/** Attributes of a recommendation line (`score=-0.42`), besides the `hit` / `miss` flags. */
+export const REC_ATTRS: Readonly<Record<string, ScalarType | 'branch'>> = {
+  score: 'number',
+  prob: 'number',
+  beam: 'integer',
+  branch: 'branch',
+};
+
+/** A step or history id: letters then digits (`p1`, `c12`, `h3`). */
+export const ID_PATTERN = /^[A-Za-z]+[0-9]+$/;
+
+/** The raw-block delimiter the printer tries first. */
+export const DEFAULT_RAW_DELIMITER = 'END';

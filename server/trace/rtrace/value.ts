@@ -1,0 +1,151 @@
+/**
+ * The structured value of an `.rtrace` document — what the inference engine
+ * builds and `printTrace` writes — and reading it back from text.
+ */
+import type { Problem } from '../model';
+import type { Branch, Mode } from './spec';
+import { parseRtraceSyntax } from './syntax';
+import type { RtraceSyntax } from './tree';
+
+export type DecodingValue = string | number | boolean;
+
+/** Header fields; absent ones are omitted. Strings are single-line. */
+export interface TraceHeader {
+  user?: string;
+  sample?: string;
+  model?: string;
+  checkpoint?: string;
+  mode?: Mode;
+  provider?: string;
+  /** Decoding settings in the order written (`temperature`, `top_p`, `top_k`, `seed`, `beams`, …). */
+  decoding?: Record<string, DecodingValue>;
+  created?: string;
+  source?: string;
+  /** `x-…` extension fields, key included. */
+  extensions?: Record<string, string>;
+}
+
+/** One input item of the user's history. */
+export interface HistoryValue {
+  id: string;
+  /** The itemic code (or item id) as written, without spaces. */
+  item: string;
+  note?: string;
+}
+
+/** One top-k alternative token at a step. */
+export interface AlternativeValue {
+  token: string;
+  prob: number;
+}
+
+/** A reasoning step. */
+export interface StepValue {
+  id: string;
+  /** Lines of text joined with `\n`; each line trimmed and non-empty. */
+  text: string;
+  /** Ids of the steps or history items this step rests on. */
+  evidence: string[];
+  /** Top-k lists, one per decision point the engine recorded. */
+  alternatives?: AlternativeValue[][];
+}
+
+/** A `[layer NAME]` section. */
+export interface LayerValue {
+  name: string;
+  steps: StepValue[];
+}
+
+/** One recommended item. */
+export interface RecommendationValue {
+  rank: number;
+  item: string;
+  /** Log-probability of the item's code. */
+  score?: number;
+  prob?: number;
+  beam?: number;
+  branch?: Branch;
+  hit?: boolean;
+  evidence: string[];
+}
+
+export interface GroundTruthValue {
+  item: string;
+  note?: string;
+}
+
+/** A verbatim block of model text. */
+export interface RawValue {
+  label?: string;
+  text: string;
+}
+
+/** A whole trace document as a value. */
+export interface TraceValue {
+  version: number;
+  header: TraceHeader;
+  history: HistoryValue[];
+  layers: LayerValue[];
+  recommendations: RecommendationValue[];
+  groundTruth: GroundTruthValue[];
+  raw: RawValue[];
+}
+
+const STRING_KEYS = ['user', 'sample', 'model', 'checkpoint', 'provider', 'created', 'source'] as const;
+
+/** The value of a parsed tree; parts that did not parse are left out (see `tree.problems`). */
+export function traceValueOf(tree: RtraceSyntax): TraceValue {
+  const value: TraceValue = { version: 0, header: {}, history: [], layers: [], recommendations: [], groundTruth: [], raw: [] };
+  const header = value.header;
+  for (const n of tree.prologue) {
+    if (n.kind === 'version') value.version = n.version ?? 0;
+    if (n.kind !== 'field') continue;
+    if ((STRING_KEYS as readonly string[]).includes(n.key)) {
+      const key = n.key as (typeof STRING_KEYS)[number];
+      if (header[key] === undefined) header[key] = n.value;
+    } else if (n.key === 'mode') header.mode ??= n.mode;
+    else if (n.key === 'decoding' && n.decoding) {
+      const d = (header.decoding ??= {});
+      for (const e of n.decoding) if (!(e.key in d)) d[e.key] = e.value;
+    } else if (n.key.startsWith('x-')) (header.extensions ??= {})[n.key] ??= n.value;
+  }
+  if (header.mode === undefined) delete header.mode;
+  for (const s of tree.sections) {
+    if (s.kind === 'layer') {
+      const layer: LayerValue = { name: s.name ?? '', steps: [] };
+      for (const n of s.body) {
+        if (n.kind !== 'step') continue;
+        const step: StepValue = { id: n.id, text: n.text, evidence: n.evidence.map((r) => r.id) };
+        if (n.alternatives.length > 0) step.alternatives = n.alternatives.map((a) => a.tokens.map((t) => ({ token: t.token, prob: t.prob })));
+        layer.steps.push(step);
+      }
+      value.layers.push(layer);
+    }
+    for (const n of s.body) {
+      if (n.kind === 'history') value.history.push(n.note === undefined ? { id: n.id, item: n.item } : { id: n.id, item: n.item, note: n.note });
+      else if (n.kind === 'truth') value.groundTruth.push(n.note === undefined ? { item: n.item } : { item: n.item, note: n.note });
+      else if (n.kind === 'rec') {
+        const r: RecommendationValue = { rank: n.rank, item: n.item, evidence: n.evidence.map((e) => e.id) };
+        if (n.score !== undefined) r.score = n.score;
+        if (n.prob !== undefined) r.prob = n.prob;
+        if (n.beam !== undefined) r.beam = n.beam;
+        if (n.branch !== undefined) r.branch = n.branch;
+        if (n.hit !== undefined) r.hit = n.hit;
+        value.recommendations.push(r);
+      }
+    }
+    if (s.kind === 'raw') {
+      const body = s.body[0];
+      const raw: RawValue = { text: body && body.kind === 'raw-text' ? body.text : '' };
+      if (s.label !== undefined) raw.label = s.label;
+      value.raw.push(raw);
+    }
+  }
+  return value;
+}
+
+/** Read a trace value from text, with the problems that need no settings to find. */
+export function readTrace(text: string): { value: TraceValue; problems: Problem[] } {
+  const tree = parseRtraceSyntax(text);
+  return { value: traceValueOf(tree), problems: tree.problems };
+}
