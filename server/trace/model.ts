@@ -4,6 +4,8 @@
  * the LSP adapter and the CLI consume it. Offsets are UTF-16 code units into
  * the document text, half-open.
  */
+import type { LayerSpec } from '../../protocol/settings';
+import type { CompiledGrammar } from '../items/grammar';
 import type { CodeMatch, Span } from '../items/types';
 
 export type DocumentKind = 'rtrace' | 'benchmark' | 'jsonl' | 'text';
@@ -45,6 +47,36 @@ export interface Step {
   evidence: EvidenceLink[];
   /** Offsets into `Analysis.codes` of the codes inside this step. */
   codeIndexes?: number[];
+  /**
+   * `history` for an input item of the user's history (layer `history`,
+   * stage `perception`: the first thing perception reads); `reasoning` or
+   * absent for a reasoning step.
+   */
+  kind?: 'history' | 'reasoning';
+}
+
+/** A ranked recommendation of a trace (a sink of the evidence graph). */
+export interface Recommendation {
+  rank: number;
+  /** The item as written (its itemic code). */
+  item: string;
+  span: Span;
+  itemSpan: Span;
+  /** Log-probability of the item's code. */
+  score?: number;
+  /** `true` hit, `false` miss, absent when not judged. */
+  hit?: boolean;
+  /** Race mode: which branch produced it. */
+  branch?: 'thinking' | 'non-thinking';
+  evidence: EvidenceLink[];
+  codeIndexes?: number[];
+}
+
+/** An item the user actually engaged with next. */
+export interface GroundTruthItem {
+  item: string;
+  span: Span;
+  codeIndexes?: number[];
 }
 
 /** A node of the document outline. */
@@ -65,6 +97,10 @@ export interface TraceUnit {
   /** Thinking mode as far as it can be told (`/think`, non-empty `<think>`). */
   mode?: 'thinking' | 'non-thinking';
   steps: Step[];
+  recommendations?: Recommendation[];
+  groundTruth?: GroundTruthItem[];
+  /** Header fields as written (`user`, `model`, `checkpoint`, `mode`, `decoding`, …), for hovers and titles. */
+  header?: Record<string, string>;
 }
 
 export interface Analysis {
@@ -75,4 +111,10 @@ export interface Analysis {
   outline: OutlineNode[];
   folds: Span[];
   problems: Problem[];
+}
+
+/** What an analyser needs from the settings: the itemic-token grammar and the configured layers. */
+export interface AnalyzeContext {
+  grammar: CompiledGrammar;
+  layers: LayerSpec[];
 }
