@@ -1,0 +1,147 @@
+/**
+ * A real LSP client for tests: spawns `dist/server.js --stdio` and talks
+ * JSON-RPC to it over the child's pipes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { StatusNotification } from '../../protocol/messages';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const serverPath = path.join(repoRoot, 'dist', 'server.js');
+
+export interface TestClient {
+  connection: ProtocolConnection;
+  /** Open a document; resolves once its first diagnostics arrive. */
+  open(uri: string, text: string, languageId?: string): Promise<Diagnostic[]>;
+  /** Replace a document's text (a full-text change); resolves with the diagnostics of the new version. */
+  change(uri: string, text: string): Promise<Diagnostic[]>;
+  /** Change settings (answered to the server's next `workspace/configuration` pull). */
+  setSettings(settings: unknown): Promise<void>;
+  /** Wait for the next diagnostics of `uri` (optionally of a given version). */
+  nextDiagnostics(uri: string, version?: number): Promise<Diagnostic[]>;
+  /** Server → client notifications received so far, by method. */
+  notifications: Map<string, unknown[]>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Answered to `workspace/configuration` for section `reclens`; omit to act as a client that cannot be asked. */
+  settings?: unknown;
+  initializationOptions?: unknown;
+  rootPath?: string;
+}
+
+/** Start the server and initialize it. */
+export async function startClient(options: StartOptions = {}): Promise<TestClient> {
+  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  let settings = options.settings;
+  const canPull = 'settings' in options;
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'reclens' ? (settings ?? null) : null)));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/showMessageRequest', () => null);
+  const notifications = new Map<string, unknown[]>();
+  const waiters: { uri: string; version?: number; resolve: (d: Diagnostic[]) => void }[] = [];
+  const record = (method: string, params: unknown): void => {
+    if (!notifications.has(method)) notifications.set(method, []);
+    notifications.get(method)!.push(params);
+  };
+  for (const method of [StatusNotification, 'window/showMessage', 'window/logMessage']) connection.onNotification(method, (params: unknown) => record(method, params));
+  connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
+    record(PublishDiagnosticsNotification.method, p);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const w = waiters[i];
+      if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) {
+        waiters.splice(i, 1);
+        w.resolve(p.diagnostics);
+      }
+    }
+  });
+  connection.listen();
+  const root = options.rootPath ?? repoRoot;
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(root).toString(),
+    workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: path.basename(root) }],
+    capabilities: {
+      workspace: { configuration: canPull, didChangeConfiguration: { dynamicRegistration: true } },
+      textDocument: { hover: { contentFormat: ['markdown'] }, documentSymbol: { hierarchicalDocumentSymbolSupport: true }, publishDiagnostics: { versionSupport: true } },
+    },
+    initializationOptions: options.initializationOptions,
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  const versions = new Map<string, number>();
+
+  const nextDiagnostics = (uri: string, version?: number): Promise<Diagnostic[]> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within 20 s; server stderr:\n${stderr}`)), 20_000);
+      waiters.push({ uri, version, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+    });
+
+  return {
+    connection,
+    notifications,
+    nextDiagnostics,
+    async open(uri, text, languageId = 'plaintext') {
+      versions.set(uri, 1);
+      const next = nextDiagnostics(uri, 1);
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+      return next;
+    },
+    async change(uri, text) {
+      const version = (versions.get(uri) ?? 1) + 1;
+      versions.set(uri, version);
+      const next = nextDiagnostics(uri, version);
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+      return next;
+    },
+    async setSettings(value) {
+      settings = value;
+      await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: canPull ? null : { reclens: value } });
+    },
+    async close() {
+      try {
+        await connection.sendRequest(ShutdownRequest.type);
+        await connection.sendNotification(ExitNotification.type);
+      } catch {
+        // the server may already be gone
+      }
+      connection.dispose();
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);
+          child.once('exit', () => (clearTimeout(timer), resolve()));
+        });
+      }
+    },
+  };
+}
+
+/** Position of the first occurrence of `needle` in `text` (plus `delta` characters), as an LSP position. */
+export function positionOf(text: string, needle: string, delta = 0, from = 0): { line: number; character: number } {
+  const at = text.indexOf(needle, from);
+  if (at < 0) throw new Error(`"${needle}" not in text`);
+  const before = text.slice(0, at + delta);
+  const line = before.split('\n').length - 1;
+  return { line, character: before.length - (before.lastIndexOf('\n') + 1) };
+}
