@@ -139,7 +139,7 @@ describe('with an alignment table pulled through workspace/configuration', () =>
     const next = client.nextDiagnostics(uri);
     await client.setSettings({ alignment: { paths: ['items.json'] }, itemicTokens: { preset: 'onerec-think' } });
     const diagnostics = await next;
-    assert.ok(diagnostics.some((d) => d.code === 'code/out-of-range' && /256/.test(d.message)), JSON.stringify(diagnostics));
+    assert.ok(diagnostics.some((d) => d.code === 'code/out-of-range' && /256/.test(String(d.message))), JSON.stringify(diagnostics));
     await client.setSettings({ alignment: { paths: ['items.json'] } });
   });
 });
