@@ -148,7 +148,10 @@ export function readVersion(dir = codeServerDir()) {
     return execFileSync(process.execPath, [codeServerEntry(dir), '--version', '--config', path.join(tmp, 'config.yaml')], {
       encoding: 'utf8',
       env: cleanEnv({ XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') }),
-    }).trim().split('\n')[0];
+    })
+      .split('\n')
+      // It may log "Wrote default config file" before the version line.
+      .find((l) => /^\d+\.\d+\.\d+ /.test(l)) ?? '(no version line)';
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,0 +1,366 @@
+/**
+ * End-to-end harness: RecLens in a real VS Code (code-server 4.100.3) driven
+ * through Debian's Chromium with playwright-core. One workbench per test
+ * file (start-up costs ~15 s); helpers read the UI the way a user sees it.
+ * See shared/TESTING.md for why code-server and not desktop VS Code.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { launchCodeServer, type CodeServerHandle } from '../../scripts/code-server.mjs';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const demoDir = path.join(repoRoot, 'demo');
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+const CHROMIUM = process.env.RECLENS_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** User settings for a quiet, fast workbench: no welcome page, no telemetry, quick hovers. */
+export const defaultUserSettings: Record<string, unknown> = {
+  'editor.hover.delay': 100,
+  'workbench.startupEditor': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'workbench.enableExperiments': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.tips.enabled': false,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'editor.minimap.enabled': false,
+  'window.restoreWindows': 'none',
+};
+
+/** Milliseconds since the harness module loaded; tests log it to show where time goes. */
+const t0 = Date.now();
+export const elapsed = (): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+const sourceDirs = ['extension', 'server', 'protocol', 'webview', 'syntaxes'];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Runs `npm run build` when a bundle is missing or older than the sources,
+ * so a test never runs against stale code. RECLENS_E2E_NO_BUILD=1 skips it.
+ */
+export function ensureBuilt(): void {
+  if (process.env.RECLENS_E2E_NO_BUILD === '1') return;
+  const bundles = ['extension.js', 'server.js'].map((f) => path.join(repoRoot, 'dist', f));
+  const oldest = Math.min(...bundles.map((b) => (fs.existsSync(b) ? fs.statSync(b).mtimeMs : 0)));
+  const newestSource = Math.max(...sourceDirs.map((d) => newestMtime(path.join(repoRoot, d))), fs.statSync(path.join(repoRoot, 'package.json')).mtimeMs);
+  if (oldest >= newestSource) return;
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`e2e: npm run build failed, so there is nothing to load into VS Code:\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-30).join('\n')}`);
+  }
+}
+
+/** A row of the Problems panel. */
+export interface ProblemRow {
+  /** The row as shown, e.g. "Level 1 code 9999 is outside … [Ln 54, Col 12]". */
+  text: string;
+  /** 1-based line and column, absent on a file row. */
+  line?: number;
+  column?: number;
+  severity?: 'error' | 'warning' | 'info';
+}
+
+export interface LaunchWorkbenchOptions {
+  workspace?: string;
+  /** Merged over `defaultUserSettings`. */
+  userSettings?: Record<string, unknown>;
+  /** A file whose explorer row shows that the workspace has loaded. */
+  readyFile?: string;
+}
+
+/** A running code-server + Chromium page on the workspace, with UI helpers. */
+export class Workbench {
+  /** Console errors other than the known vsda 404 noise. */
+  readonly consoleErrors: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    private readonly browser: Browser,
+    readonly server: CodeServerHandle,
+  ) {}
+
+  /** Builds if needed, starts code-server and Chromium, waits for the workbench and the explorer. */
+  static async launch(options: LaunchWorkbenchOptions = {}): Promise<Workbench> {
+    ensureBuilt();
+    const workspace = options.workspace ?? demoDir;
+    const server = await launchCodeServer({
+      workspace,
+      extensionDir: repoRoot,
+      userSettings: { ...defaultUserSettings, ...options.userSettings },
+      log: (line) => console.log(`[code-server] ${line}`),
+    });
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      // Nothing may leave the machine: the workbench would otherwise try the marketplace and CDNs.
+      await context.route('**/*', (route) => {
+        const host = new URL(route.request().url()).hostname;
+        return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort('blockedbyclient');
+      });
+      const page = await context.newPage();
+      const wb = new Workbench(page, browser, server);
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && !/vsda/.test(msg.text()) && !/vsda/.test(msg.location().url)) wb.consoleErrors.push(msg.text());
+      });
+      await page.goto(server.url);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const readyFile = options.readyFile ?? 'README.md';
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: readyFile }).first().waitFor({ timeout: 60_000 });
+      // Keyboard shortcuts reach the workbench only once something in it has focus.
+      await page.locator('.monaco-workbench .part.editor').click();
+      console.log(`[e2e] workbench ready after ${elapsed()}`);
+      return wb;
+    } catch (e) {
+      await browser?.close().catch(() => undefined);
+      await server.stop();
+      throw e;
+    }
+  }
+
+  /** Closes Chromium and stops code-server (its whole process group). */
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await this.server.stop();
+  }
+
+  /** Saves `test-results/<name>.png` and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Runs `body`; when it throws, saves `test-results/<name>-failure.png` first. */
+  async guard<T>(name: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (e) {
+      const shot = await this.screenshot(`${name}-failure`).catch(() => undefined);
+      if (shot && e instanceof Error) e.message += `\n(screenshot: ${path.relative(repoRoot, shot)})`;
+      throw e;
+    }
+  }
+
+  /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its tab. */
+  async openFile(name: string): Promise<void> {
+    const { page } = this;
+    await this.focusWorkbench();
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(name);
+    const base = path.basename(name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator(`.tabs-container .tab.active[aria-label*="${base}"]`).waitFor();
+    await page.locator('.part.editor .monaco-editor .view-lines').first().waitFor();
+  }
+
+  /**
+   * Hovers the first occurrence of `text` in the active editor and returns the
+   * hover's text. Retries (moving the mouse away and back) until `until`
+   * accepts the text: activation is lazy, so early hovers can be empty.
+   */
+  async hoverText(text: string, options: { until?: (hover: string) => boolean; timeoutMs?: number } = {}): Promise<string> {
+    const { page } = this;
+    const until = options.until ?? ((h: string) => h.trim().length > 0);
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    await this.revealText(text);
+    let last = '';
+    while (Date.now() < deadline) {
+      const box = await this.textBox(text);
+      if (box) {
+        await page.mouse.move(5, 5);
+        await page.mouse.move(box.x, box.y, { steps: 3 });
+        const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
+        try {
+          await hover.waitFor({ state: 'visible', timeout: 3000 });
+          // Hover content may arrive in parts (other providers first).
+          await page.waitForTimeout(300);
+          last = (await hover.innerText()).trim();
+          if (until(last)) return last;
+        } catch {
+          // no hover yet: try again
+        }
+      } else {
+        await this.revealText(text);
+      }
+      await page.waitForTimeout(1000);
+    }
+    throw new Error(`no matching hover on ${JSON.stringify(text)} within the timeout; last hover: ${JSON.stringify(last)}`);
+  }
+
+  /** Scrolls the active editor to the first occurrence of `text` (Find widget), then closes the widget. */
+  async revealText(text: string): Promise<void> {
+    if (await this.textBox(text)) return;
+    const { page } = this;
+    await page.locator('.part.editor .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+F');
+    const find = page.locator('.part.editor .find-widget.visible textarea, .part.editor .find-widget.visible input').first();
+    await find.waitFor();
+    await find.fill(text);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+  }
+
+  /** The centre of `text` in the visible editor lines (a DOM Range over `.view-line` text), or null. */
+  private async textBox(text: string): Promise<{ x: number; y: number } | null> {
+    return this.page.evaluate((needle) => {
+      const editor = document.querySelector('.part.editor .editor-instance .monaco-editor, .part.editor .monaco-editor');
+      const bounds = editor?.getBoundingClientRect();
+      for (const line of Array.from(document.querySelectorAll('.part.editor .monaco-editor .view-line'))) {
+        // Monaco renders spaces as U+00A0.
+        const content = (line.textContent ?? '').replace(/\u00a0/g, ' ');
+        const at = content.indexOf(needle);
+        if (at < 0) continue;
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let offset = 0;
+        let started = false;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const len = node.textContent?.length ?? 0;
+          if (!started && at < offset + len) {
+            range.setStart(node, at - offset);
+            started = true;
+          }
+          if (started && at + needle.length <= offset + len) {
+            range.setEnd(node, at + needle.length - offset);
+            break;
+          }
+          offset += len;
+        }
+        const r = range.getBoundingClientRect();
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        if (r.width === 0 || !bounds) continue;
+        // Only a box inside the editor's viewport can be hovered.
+        if (x < bounds.left || x > bounds.right || y < bounds.top || y > bounds.bottom) continue;
+        return { x, y };
+      }
+      return null;
+    }, text);
+  }
+
+  /** Runs a command by its palette title (e.g. "View: Toggle Problems"). */
+  async runCommand(title: string): Promise<void> {
+    const { page } = this;
+    await this.focusWorkbench();
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.pressSequentially(title, { delay: 5 });
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  /** Rows of a quick pick opened by `title`, then the pick is closed (e.g. the output channel list). */
+  async quickPickRows(title: string): Promise<string[]> {
+    await this.runCommand(title);
+    const rows = this.page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    const texts = await rows.allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return texts.map((t) => t.trim());
+  }
+
+  /** Names of the output channels (Output: Show Output Channels…). */
+  async outputChannels(): Promise<string[]> {
+    return (await this.quickPickRows('Output: Show Output Channels')).map((r) => r.split('\n')[0].trim());
+  }
+
+  /** Messages of the notification toasts on screen. */
+  async readNotifications(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** Texts of the status bar items, left to right. */
+  async statusBarText(): Promise<string[]> {
+    const texts = await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts();
+    return texts.map((t) => t.trim()).filter((t) => t.length > 0);
+  }
+
+  /** Opens the Problems panel and lists its rows (file rows and marker rows with their line numbers). */
+  async problems(): Promise<ProblemRow[]> {
+    const { page } = this;
+    if (!(await page.locator('.markers-panel').isVisible())) {
+      await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    }
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    await page.locator('.markers-panel').waitFor();
+    await page.waitForTimeout(300);
+    const out: ProblemRow[] = [];
+    for (const row of await rows.all()) {
+      const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
+      const pos = /\[Ln (\d+), Col (\d+)\]/.exec(text);
+      const icon = (await row.locator('.marker-icon').first().getAttribute('class').catch(() => null)) ?? '';
+      const severity = /error/.test(icon) ? 'error' : /warning/.test(icon) ? 'warning' : /info/.test(icon) ? 'info' : undefined;
+      out.push({ text, ...(pos ? { line: Number(pos[1]), column: Number(pos[2]) } : {}), ...(severity ? { severity } : {}) });
+    }
+    return out;
+  }
+
+  /** Opens the Outline view and returns its rows as shown (label and detail). */
+  async outline(): Promise<string[]> {
+    const { page } = this;
+    await this.runCommand('Explorer: Focus on Outline View');
+    const rows = page.locator('.outline-pane .monaco-list-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** The content frame of the active webview (VS Code nests it in two iframes). */
+  webviewFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  /** Makes sure keyboard input goes to the workbench and no quick input is left open. */
+  private async focusWorkbench(): Promise<void> {
+    const { page } = this;
+    if (await page.locator('.quick-input-widget:visible').count()) await page.keyboard.press('Escape');
+  }
+}
+
+/** Polls `probe` until it returns a value `accept` likes, or throws with the last value seen. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await probe();
+      if (accept(last)) return last;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
+}
