@@ -69,3 +69,19 @@ export function skipWord(text: string, i: number, end = text.length): number {
   }
   return i;
 }
+
+/** A function giving the 1-based line number of an offset (for messages that point elsewhere). */
+export function lineNumbers(text: string): (offset: number) => number {
+  let starts: number[] | undefined;
+  return (offset) => {
+    starts ??= splitLines(text).map((l) => l.start);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}

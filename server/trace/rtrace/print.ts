@@ -18,6 +18,7 @@ export function printSyntax(tree: RtraceSyntax): string {
     emit(out, [s.head]);
     emitNodes(out, s.body);
     if (s.close) emit(out, [s.close]);
+    if (s.after) emitNodes(out, s.after);
   }
   return out.join('');
 }

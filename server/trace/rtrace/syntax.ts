@@ -163,7 +163,7 @@ function parseRawBody(lines: SourceLine[], i: number, section: Section, problems
   if (i < lines.length) {
     section.close = lines[i];
     section.span.end = lines[i].start + lines[i].text.length;
-    return i + 1;
+    return parseAfterRaw(lines, i + 1, section, problems);
   }
   const tail = content.length > 0 ? content[content.length - 1] : undefined;
   if (tail) section.span.end = tail.start + tail.text.length;
@@ -175,5 +175,22 @@ function parseRawBody(lines: SourceLine[], i: number, section: Section, problems
       `This raw block is never closed: add a line that is exactly \`${section.delimiter}\` after its text. Everything after the head was read as raw text.`,
     ),
   );
+  return i;
+}
+
+/** Lines after a raw block's delimiter, up to the next section: blanks and comments, anything else is stray. */
+function parseAfterRaw(lines: SourceLine[], i: number, section: Section, problems: Problem[]): number {
+  const after: Node[] = [];
+  for (; i < lines.length && !lines[i].text.startsWith('['); i++) {
+    const line = lines[i];
+    if (isBlankLine(line.text)) after.push({ kind: 'blank', lines: [line], span: spanOf(line) });
+    else if (line.text.startsWith('#')) after.push({ kind: 'comment', lines: [line], span: spanOf(line) });
+    else {
+      const span = spanOf(line);
+      problems.push(problem(span.start, span.end, 'rtrace/syntax', `This line follows the end of the raw block (\`${section.delimiter}\`) but starts no section; move it into the block or under a section head.`));
+      after.push({ kind: 'invalid', lines: [line], span });
+    }
+  }
+  if (after.length > 0) section.after = after;
   return i;
 }

@@ -165,6 +165,8 @@ export interface Section {
   body: Node[];
   /** The delimiter line closing a raw block; absent when the block runs to the end of the file. */
   close?: SourceLine;
+  /** Blank, comment and stray lines between a raw block's delimiter line and the next section. */
+  after?: Node[];
   /** From the head line to the last non-blank content. */
   span: Span;
 }
