@@ -47,7 +47,9 @@ export function jsonErrorReason(message: string): string {
   return message
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')
     .replace(/ in JSON at position \d+.*$/s, '')
-    .replace(/ is not valid JSON$/, '');
+    .replace(/ is not valid JSON$/, '')
+    // "Unexpected token '\n'" names a raw newline; spell it so the message stays one line.
+    .replace(/\p{Cc}/gu, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /**
