@@ -304,7 +304,7 @@ export class Workbench {
   /** Texts of the status bar items, left to right. */
   async statusBarText(): Promise<string[]> {
     const texts = await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts();
-    return texts.map((t) => t.trim()).filter((t) => t.length > 0);
+    return texts.map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t.length > 0);
   }
 
   /** Opens the Problems panel and lists its rows (file rows and marker rows with their line numbers). */
