@@ -91,3 +91,6 @@ function matchRank(item: ItemRecord, hay: string, q: string): number {
   for (let at = hay.indexOf(q); at >= 0; at = hay.indexOf(q, at + 1)) if (at === 0 || !/[\p{L}\p{N}]/u.test(hay[at - 1])) return 1;
   return 2;
 }
+
+/** The lookup of a pool with no tables configured. */
+export const emptyLookup: ItemLookup = createMemoryLookup([], []);

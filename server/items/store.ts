@@ -1,30 +1,36 @@
 /**
  * The item pool the server uses: reads the configured alignment tables
  * (`reclens.alignment.paths`, already resolved to absolute paths by the
- * caller), merges them into one lookup and keeps the problems for display.
+ * caller), merges them into one lookup, keeps the problems for display and,
+ * when asked, watches the tables for changes.
  */
-import { promises as fs } from 'node:fs';
+import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import * as nodePath from 'node:path';
-import type { CompiledGrammar } from './grammar';
+import { compileGrammar, type CompiledGrammar } from './grammar';
 import type { ItemLookup, ItemRecord } from './lookup';
-import { createMemoryLookup } from './memory-lookup';
-import { loadTable, type TableProblem } from './table';
+import { createMemoryLookup, emptyLookup } from './memory-lookup';
+import { presets } from './presets';
+import { formatTableProblem, loadTable, MAX_REPORTED_PROBLEMS, type TableProblem } from './table';
 
 /** Larger files belong in the on-disk index, not in memory (V8 strings stop at ~512 MB anyway). */
 export const MAX_TABLE_BYTES = 256 * 1024 * 1024;
 const TABLE_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson']);
 const PATHS_SETTING = 'reclens.alignment.paths';
+/** Editors save in several writes; one reload per burst. */
+const WATCH_DEBOUNCE_MS = 300;
 
 /** Owns the configured tables and the lookup built from them. */
 export class ItemStore {
-  private paths: string[] = [];
+  private paths: string[];
   private grammar: CompiledGrammar;
-  private current: ItemLookup = createMemoryLookup([], []);
+  private current: ItemLookup = emptyLookup;
   private currentProblems: TableProblem[] = [];
   /** Bumped per reload so that a slow, older reload never overwrites a newer one. */
   private generation = 0;
+  private watchers: FSWatcher[] = [];
+  private debounce: NodeJS.Timeout | undefined;
 
-  constructor(grammar: CompiledGrammar, paths: string[] = []) {
+  constructor(grammar: CompiledGrammar = compileGrammar(presets.openonerec), paths: string[] = []) {
     this.grammar = grammar;
     this.paths = [...paths];
   }
@@ -43,6 +49,20 @@ export class ItemStore {
   configure(paths: string[], grammar: CompiledGrammar): void {
     this.paths = [...paths];
     this.grammar = grammar;
+  }
+
+  /** Configure, reload, and (with `onChange`) call it when a table changes on disk; problems come as `path:line: message` lines. */
+  async load(paths: string[], grammar: CompiledGrammar, onChange?: () => void): Promise<{ lookup: ItemLookup; problems: string[] }> {
+    this.configure(paths, grammar);
+    const lookup = await this.reload();
+    this.unwatch();
+    if (onChange) this.watch(paths, onChange);
+    return { lookup, problems: this.currentProblems.map(formatTableProblem) };
+  }
+
+  /** Stop watching tables. */
+  dispose(): void {
+    this.unwatch();
   }
 
   /** Read every table again and swap in the merged lookup; resolves to it. */
@@ -67,12 +87,34 @@ export class ItemStore {
         items.push(item);
       }
     }
-    if (duplicates.length > 0) problems.push(...duplicates.slice(0, 20), ...(duplicates.length > 20 ? [{ path: duplicates[0].path, message: `${duplicates.length - 20} more duplicate ids across tables not listed` }] : []));
+    problems.push(...duplicates.slice(0, MAX_REPORTED_PROBLEMS));
+    if (duplicates.length > MAX_REPORTED_PROBLEMS) problems.push({ path: duplicates[0].path, message: `${duplicates.length - MAX_REPORTED_PROBLEMS} more duplicate ids across tables not listed` });
     if (generation === this.generation) {
-      this.current = createMemoryLookup(items, files);
+      this.current = items.length > 0 || files.length > 0 ? createMemoryLookup(items, files) : emptyLookup;
       this.currentProblems = problems;
     }
     return this.current;
+  }
+
+  private watch(paths: string[], onChange: () => void): void {
+    const fire = (): void => {
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(onChange, WATCH_DEBOUNCE_MS);
+    };
+    for (const p of paths) {
+      try {
+        // A missing table is not watched; it is reported, and a settings change reloads.
+        this.watchers.push(watch(p, { persistent: false }, fire).on('error', () => undefined));
+      } catch {
+        continue;
+      }
+    }
+  }
+
+  private unwatch(): void {
+    clearTimeout(this.debounce);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
   }
 }
 

@@ -15,6 +15,11 @@ export interface TableProblem {
   message: string;
 }
 
+/** One line for logs and notifications: `path:line: message`. */
+export function formatTableProblem(p: TableProblem): string {
+  return `${p.path}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`;
+}
+
 /** Problems listed one by one per file; the rest are counted. */
 export const MAX_REPORTED_PROBLEMS = 20;
 /** Longest text field kept; captions are for hovers, not for storage. */
@@ -172,8 +177,7 @@ function readCode(v: Record<string, unknown>, grammar: CompiledGrammar): { level
   for (const stem of LEVEL_STEMS) {
     if (letters.every((l) => v[stem + l] !== undefined)) return codeFromList(letters.map((l) => stem + l).join('/'), letters.map((l) => v[stem + l]), grammar);
   }
-  const example = formatCode(grammar, grammar.codebook.map((_, k) => k + 1));
-  return `no code: expected "sid" (an itemic string like ${example}, or a list of ${n} integers) or per-level fields "sid_a", "sid_b", …`;
+  return `no code: expected "sid" (an itemic string like ${exampleCode(grammar)}, or a list of ${n} integers) or per-level fields "sid_a", "sid_b", …`;
 }
 
 function codeFromString(field: string, s: string, grammar: CompiledGrammar): { levels: number[]; domain?: string } | string {
@@ -182,8 +186,7 @@ function codeFromString(field: string, s: string, grammar: CompiledGrammar): { l
   if (matches.length === 0) {
     // Some dumps write a code as plain numbers: "340 6566 5603" or "340,6566,5603".
     if (/^\s*\d+(?:\s*[\s,;.|_-]\s*\d+)*\s*$/.test(s)) return codeFromList(field, s.trim().split(/\s*[\s,;.|_-]\s*/).map(Number), grammar);
-    const example = formatCode(grammar, grammar.codebook.map((_, k) => k + 1));
-    return `"${field}" ${shown} is not a code in the itemic-token grammar "${grammar.spec.name}" (which spells codes like ${example}); set ${PRESET_SETTING} to the family this table was built for`;
+      return `"${field}" ${shown} is not a code in the itemic-token grammar "${grammar.spec.name}" (which spells codes like ${exampleCode(grammar)}); set ${PRESET_SETTING} to the family this table was built for`;
   }
   // Text the grammar skipped is usually another family's level token (`<s_d_4>` under a 3-level preset).
   let rest = '';
@@ -215,6 +218,11 @@ function codeFromList(field: string, list: unknown[], grammar: CompiledGrammar):
     return `"${field}" level ${out + 1} is ${levels[out]}, out of range: the "${grammar.spec.name}" codebook has ${size} entries (0–${size - 1}); set ${PRESET_SETTING} to the family this table was built for`;
   }
   return { levels: [...levels] };
+}
+
+/** A sample code in the grammar, for messages: `<|sid_begin|><s_a_1><s_b_2><s_c_3><|sid_end|>`. */
+function exampleCode(grammar: CompiledGrammar): string {
+  return formatCode(grammar, grammar.codebook.map((_, k) => k + 1));
 }
 
 function levelCountMismatch(field: string, count: number, grammar: CompiledGrammar): string {

@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { compileGrammar, presetSpec, scanCodes } from '../../server/items/grammar';
 import { jsonErrorOffset, lineAt, topLevelKeys } from '../../server/items/json-text';
 import type { ItemRecord } from '../../server/items/lookup';
-import { createMemoryLookup } from '../../server/items/memory-lookup';
+import { createMemoryLookup, emptyLookup } from '../../server/items/memory-lookup';
 import { ItemStore } from '../../server/items/store';
-import { loadTable, MAX_REPORTED_PROBLEMS, MAX_TEXT_LENGTH } from '../../server/items/table';
+import { formatTableProblem, loadTable, MAX_REPORTED_PROBLEMS, MAX_TEXT_LENGTH } from '../../server/items/table';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'items');
 const think = compileGrammar(presetSpec('onerec-think'));
@@ -392,6 +392,38 @@ describe('item store', () => {
     await store.reload();
     assert.equal(store.lookup.size, 31);
     assert.deepEqual(store.problems, []);
+  });
+
+  it('load() reports problems as path:line lines; emptyLookup before any table', async () => {
+    const store = new ItemStore();
+    assert.equal(store.lookup, emptyLookup);
+    const r = await store.load([path.join(fixtures, 'duplicate-id.jsonl')], openonerec);
+    store.dispose();
+    assert.equal(r.lookup.size, 2);
+    assert.deepEqual(r.problems, [
+      `${path.join(fixtures, 'duplicate-id.jsonl')}:3: row 3: item id "dup" already used by line 1; row skipped (ids must be unique)`,
+      `${path.join(fixtures, 'duplicate-id.jsonl')}: skipped 1 of 3 rows; loaded 2 items`,
+    ]);
+    assert.equal(formatTableProblem({ path: 'a.json', message: 'm' }), 'a.json: m');
+  });
+
+  it('load() with onChange calls it when a table changes, until disposed', async () => {
+    const file = path.join(dir, 'watched.jsonl');
+    writeFileSync(file, '{"id": "w", "sid": [1, 2, 3]}\n');
+    const store = new ItemStore();
+    let changed!: () => void;
+    const change = new Promise<void>((resolve) => (changed = resolve));
+    const r = await store.load([file], openonerec, () => changed());
+    assert.equal(r.lookup.size, 1);
+    writeFileSync(file, '{"id": "w", "sid": [1, 2, 3]}\n{"id": "w2", "sid": [1, 2, 4]}\n');
+    // The watcher does not keep the process alive (persistent: false); this timer does, while we wait.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timeout'), 5000)));
+    const outcome = await Promise.race([change, timeout]);
+    clearTimeout(timer);
+    assert.notEqual(outcome, 'timeout');
+    store.dispose();
+    assert.equal((await store.reload()).size, 2);
   });
 
   it('keeps the newest of overlapping reloads', async () => {
