@@ -71,6 +71,11 @@ export async function ensureCodeServer({ log = defaultLog, dir = codeServerDir()
 
 /** Installs the missing Debian packages (apt-get update once, then one install). */
 export function ensureAptPackages(log = defaultLog) {
+  if (spawnSync('dpkg', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    // Not Debian: nothing to install with apt; the ripgrep step says so if rg is missing.
+    log(`no dpkg here: make sure ${APT_PACKAGES.join(', ')} (or their equivalents) are installed`);
+    return;
+  }
   const missing = APT_PACKAGES.filter((p) => !dpkgInstalled(p));
   if (missing.length === 0) return;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {

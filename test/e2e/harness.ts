@@ -39,6 +39,8 @@ export const defaultUserSettings: Record<string, unknown> = {
   'update.mode': 'none',
   'security.workspace.trust.enabled': false,
   'editor.minimap.enabled': false,
+  // Sticky scroll headers would cover the top lines that hover tests point at.
+  'editor.stickyScroll.enabled': false,
   'window.restoreWindows': 'none',
 };
 
@@ -220,7 +222,9 @@ export class Workbench {
   async revealText(text: string): Promise<void> {
     if (await this.textBox(text)) return;
     const { page } = this;
-    await page.locator('.part.editor .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    // Clicking the active tab focuses its editor without moving the cursor (clicking the
+    // text could land on a widget, and Playwright's scroll-into-view garbles Monaco's layout).
+    await page.locator('.part.editor .tabs-container .tab.active').first().click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('Control+F');
     const find = page.locator('.part.editor .find-widget.visible textarea, .part.editor .find-widget.visible input').first();
@@ -228,6 +232,7 @@ export class Workbench {
     await find.fill(text);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
+    await page.waitForTimeout(200);
   }
 
   /** The centre of `text` in the visible editor lines (a DOM Range over `.view-line` text), or null. */
