@@ -153,4 +153,9 @@ test('version problems: newer version, garbage version, version line not first',
   const p = parseRtraceSyntax('%rtrace 1\nuser: a\nuser: b\n').problems;
   assert.equal(p[0].code, 'rtrace/duplicate-header-key');
   assert.match(p[0].message, /line 2/);
+  const d = parseRtraceSyntax('%rtrace 1\ndecoding: beams=4\ndecoding: seed=1 beams=8\n');
+  assert.deepEqual(
+    d.problems.map((q) => [q.code, q.message.includes('line 2')]),
+    [['rtrace/duplicate-header-key', true]],
+  );
 });

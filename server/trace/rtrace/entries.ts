@@ -14,8 +14,20 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9;
 }
 
-function invalid(line: SourceLine): InvalidNode {
-  return { kind: 'invalid', lines: [line], span: { start: line.start, end: line.start + trimmedLength(line.text) } };
+/** The first two words of a line (`ID ITEM`, `RANK ITEM`), as offsets into it, and its trimmed end. */
+function twoWords(text: string): { end: number; first: [number, number]; second: [number, number] } {
+  const end = trimmedLength(text);
+  const aStart = skipBlanks(text, 0, end);
+  const aEnd = skipWord(text, aStart, end);
+  const bStart = skipBlanks(text, aEnd, end);
+  return { end, first: [aStart, aEnd], second: [bStart, skipWord(text, bStart, end)] };
+}
+
+/** Report a line that does not parse, from column `from` to its end, and keep it as an `invalid` node. */
+function reject(line: SourceLine, from: number, code: string, message: string, problems: Problem[]): InvalidNode {
+  const span = { start: line.start, end: line.start + trimmedLength(line.text) };
+  problems.push(problem(line.start + from, span.end, code, message));
+  return { kind: 'invalid', lines: [line], span };
 }
 
 /**
@@ -68,10 +80,7 @@ export function parseStepHead(line: SourceLine, problems: Problem[]): StepNode |
   const id = text.slice(0, idEnd);
   if (!ID_PATTERN.test(id)) {
     const hint = /^[A-Za-z]+[0-9]+[:.)]$/.test(id) ? ` Write the id without punctuation: \`${id.slice(0, -1)} …\`.` : '';
-    problems.push(
-      problem(start, start + end, 'rtrace/bad-step', `A step line starts with its id (letters then digits, e.g. \`p1\`, \`c2\`), then the text and optional evidence \`<- h1, p2\`.${hint}`),
-    );
-    return invalid(line);
+    return reject(line, 0, 'rtrace/bad-step', `A step line starts with its id (letters then digits, e.g. \`p1\`, \`c2\`), then the text and optional evidence \`<- h1, p2\`.${hint}`, problems);
   }
   const arrow = findArrow(text, idEnd, end);
   const textEnd = arrow < 0 ? end : trimmedLength(text.slice(0, arrow));
@@ -132,22 +141,14 @@ function parseAlternatives(text: string, base: number, from: number, end: number
 /** Parse a history line `h1 ITEM optional note`. */
 export function parseHistoryLine(line: SourceLine, problems: Problem[]): HistoryNode | InvalidNode {
   const { text, start } = line;
-  const end = trimmedLength(text);
-  const idStart = skipBlanks(text, 0, end);
-  const idEnd = skipWord(text, idStart, end);
+  const {
+    end,
+    first: [idStart, idEnd],
+    second: [itemStart, itemEnd],
+  } = twoWords(text);
   const id = text.slice(idStart, idEnd);
-  const itemStart = skipBlanks(text, idEnd, end);
-  const itemEnd = skipWord(text, itemStart, end);
   if (!ID_PATTERN.test(id) || itemStart === itemEnd) {
-    problems.push(
-      problem(
-        start + idStart,
-        start + end,
-        'rtrace/bad-history',
-        'A history line is an id (letters then digits, e.g. `h1`), the item (its itemic code or item id, no spaces), then an optional note.',
-      ),
-    );
-    return invalid(line);
+    return reject(line, idStart, 'rtrace/bad-history', 'A history line is an id (letters then digits, e.g. `h1`), the item (its itemic code or item id, no spaces), then an optional note.', problems);
   }
   const node: HistoryNode = {
     kind: 'history',
@@ -169,22 +170,15 @@ export function parseHistoryLine(line: SourceLine, problems: Problem[]): History
 /** Parse a recommendation line `RANK ITEM [score=N] [prob=N] [beam=N] [branch=B] [hit|miss] [<- refs]`. */
 export function parseRecLine(line: SourceLine, problems: Problem[]): RecNode | InvalidNode {
   const { text, start } = line;
-  const end = trimmedLength(text);
-  const rankStart = skipBlanks(text, 0, end);
-  const rankEnd = skipWord(text, rankStart, end);
-  const itemStart = skipBlanks(text, rankEnd, end);
-  const itemEnd = skipWord(text, itemStart, end);
+  const {
+    end,
+    first: [rankStart, rankEnd],
+    second: [itemStart, itemEnd],
+  } = twoWords(text);
   const rankText = text.slice(rankStart, rankEnd);
   if (!/^[0-9]+$/.test(rankText) || Number(rankText) < 1 || itemStart === itemEnd) {
-    problems.push(
-      problem(
-        start + rankStart,
-        start + end,
-        'rtrace/bad-recommendation',
-        'A recommendation line is the rank (1, 2, …), the item (its itemic code), then optional `score=…`, `prob=…`, `beam=…`, `branch=…`, `hit` or `miss`, and evidence `<- r1`.',
-      ),
-    );
-    return invalid(line);
+    const message = 'A recommendation line is the rank (1, 2, …), the item (its itemic code), then optional `score=…`, `prob=…`, `beam=…`, `branch=…`, `hit` or `miss`, and evidence `<- r1`.';
+    return reject(line, rankStart, 'rtrace/bad-recommendation', message, problems);
   }
   const node: RecNode = {
     kind: 'rec',

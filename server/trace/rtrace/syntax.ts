@@ -48,7 +48,18 @@ export function parseRtraceSyntax(text: string): RtraceSyntax {
       prologue.push({ kind: 'invalid', lines: [line], span: spanOf(line) });
     } else {
       const node = parseFieldLine(line, problems);
-      if (node.kind === 'field' && node.key !== 'decoding') {
+      if (node.kind === 'field' && node.decoding) {
+        // `decoding` may span several lines, but each setting is given once.
+        node.decoding = node.decoding.filter((e) => {
+          const first = seenKeys.get('decoding.' + e.key);
+          if (first === undefined) {
+            seenKeys.set('decoding.' + e.key, i);
+            return true;
+          }
+          problems.push(problem(e.keySpan.start, e.valueSpan.end, 'rtrace/duplicate-header-key', `The decoding setting \`${e.key}\` is already given on line ${first + 1}; keep one.`));
+          return false;
+        });
+      } else if (node.kind === 'field') {
         const first = seenKeys.get(node.key);
         if (first !== undefined) {
           problems.push(problem(node.keySpan.start, node.span.end, 'rtrace/duplicate-header-key', `The header field \`${node.key}\` is already given on line ${first + 1}; keep one.`));
