@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { documentSelector } from '../protocol/documents';
+import { StatusNotification, type StatusParams } from '../protocol/messages';
 
 let client: LanguageClient | undefined;
 
@@ -24,6 +25,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     traceOutputChannel: log,
   };
   client = new LanguageClient('reclens', 'RecLens', serverOptions, clientOptions);
+  context.subscriptions.push(
+    client.onNotification(StatusNotification, (status: StatusParams) => {
+      log.info(`itemic tokens: ${status.grammar}; item pool: ${status.items} items from ${status.tables.length ? status.tables.join(', ') : 'no table (set reclens.alignment.paths)'}`);
+      for (const p of status.problems) log.warn(p);
+    }),
+  );
   await client.start();
 }
 
