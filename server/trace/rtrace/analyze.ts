@@ -13,7 +13,7 @@ import { buildFolds, buildOutline } from './outline';
 import { problem } from './problem';
 import { codesWithin, scanDocument } from './scan';
 import { parseRtraceSyntax } from './syntax';
-import type { FieldNode, HistoryNode, RecNode, RtraceSyntax, Section, StepNode, TruthNode } from './tree';
+import type { HistoryNode, RecNode, RtraceSyntax, Section, StepNode, TruthNode } from './tree';
 
 /** Analyse an `.rtrace` document: codes, the trace with its steps, outline, folds and problems. */
 export function analyzeRtrace(text: string, ctx: AnalyzeContext): Analysis {
@@ -87,7 +87,7 @@ function buildTrace(
   truths: TruthNode[],
 ): TraceUnit {
   const header: Record<string, string> = {};
-  for (const n of tree.prologue) if (n.kind === 'field' && !(n.key in header)) header[n.key] = (n as FieldNode).value;
+  for (const n of tree.prologue) if (n.kind === 'field' && !(n.key in header)) header[n.key] = n.value;
   const out: Step[] = [];
   for (const { node } of history) {
     out.push({ id: node.id, layer: 'history', stage: 'perception', kind: 'history', span: node.span, idSpan: node.idSpan, text: node.note ? `${node.item} ${node.note}` : node.item, evidence: [] });
