@@ -56,6 +56,16 @@ export async function ensureCodeServer({ log = defaultLog, dir = codeServerDir()
     return codeServerEntry(dir);
   }
   const release = await acquireLock(`${dir}.lock`, log);
+  // Interrupted: kill the running step's process group (npm, node-gyp, compilers) so
+  // nothing keeps writing into the folder, free the lock, then die of the same signal.
+  const onSignal = (sig) => {
+    killGroup(currentStep);
+    release();
+    log(`interrupted by ${sig}; the next run starts the install again`);
+    process.kill(process.pid, sig);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.once(sig, onSignal);
   try {
     // Another process may have finished the install while we waited.
     if (isCodeServerInstalled(dir)) return codeServerEntry(dir);
@@ -65,7 +75,20 @@ export async function ensureCodeServer({ log = defaultLog, dir = codeServerDir()
     log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s (${dirSizeMb(dir)} MB in ${dir})`);
     return codeServerEntry(dir);
   } finally {
+    for (const sig of signals) process.removeListener(sig, onSignal);
     release();
+  }
+}
+
+/** The install step running now (its own process group), killed on interruption. */
+let currentStep;
+
+function killGroup(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
 
@@ -188,7 +211,8 @@ function runChecked(cmd, args, { env, log, what }) {
 async function runLogged(cmd, args, { cwd, env, logFile, what }) {
   const out = fs.openSync(logFile, 'a');
   fs.writeSync(out, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
-  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out], detached: true });
+  currentStep = child;
   const [code, signal] = await Promise.race([
     once(child, 'exit'),
     once(child, 'error').then(([e]) => [e.message, null]),

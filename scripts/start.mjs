@@ -7,7 +7,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCodeServer, launchCodeServer, SetupError } from './code-server.mjs';
+import { CODE_SERVER_VERSION, codeServerDir, ensureCodeServer, isCodeServerInstalled, launchCodeServer, SetupError } from './code-server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,6 +40,7 @@ async function main() {
     return;
   }
   log('no `code` on PATH: using code-server (VS Code in the browser)');
+  if (!isCodeServerInstalled()) log(`first use: installing code-server ${CODE_SERVER_VERSION} into ${codeServerDir()} (a few minutes, once)`);
   const entry = await ensureCodeServer({ log: (l) => log(`code-server: ${l}`) });
   const portArg = argValue('--port') ?? process.env.RECLENS_PORT;
   const server = await launchCodeServer({
