@@ -1,0 +1,61 @@
+/**
+ * The one entry to trace analysis: which kind a document is, and its
+ * `Analysis` (codes, traces, outline, folds, problems), synchronously or in
+ * slices that give the event loop back (for big documents in the server).
+ */
+import type { CodeMatch } from '../items/types';
+import { benchmarkSlices } from './benchmark';
+import { jsonlSlices } from './jsonl';
+import type { Analysis, AnalyzeContext, DocumentKind, Problem } from './model';
+import { analyzeRtrace } from './rtrace/analyze';
+import { drain, drainAsync, type Sliced } from './slices';
+import { textSlices } from './text';
+
+/** The kind of a document, from its name, language and (for JSON) its first bytes. */
+export function detectKind(uri: string, languageId: string | undefined, text: string): DocumentKind {
+  const path = uri.toLowerCase().replace(/[?#].*$/, '');
+  if (languageId === 'rtrace' || path.endsWith('.rtrace')) return 'rtrace';
+  const json = languageId === 'json' || languageId === 'jsonc' || languageId === 'jsonl' || /\.(json|jsonl|ndjson)$/.test(path);
+  const head = text.slice(0, 4096).trimStart();
+  if (json || head.startsWith('{') || head.startsWith('[')) {
+    if (languageId !== 'jsonl' && !/\.(jsonl|ndjson)$/.test(path) && /^\{\s*"samples"\s*:/.test(head)) return 'benchmark';
+    if (json || looksLikeJson(head)) return 'jsonl';
+  }
+  return 'text';
+}
+
+/** A Markdown or log file may start with a brace; JSON starts with `{"` or `[` followed by a value. */
+const looksLikeJson = (head: string): boolean => /^(\{\s*("|\})|\[\s*[[{"\d\-tfn\]])/.test(head);
+
+/** Analyse a document of a known kind. */
+export function analyzeDocument(text: string, kind: DocumentKind, ctx: AnalyzeContext): Analysis {
+  if (kind === 'rtrace') return withCodeProblems(analyzeRtrace(text, ctx));
+  return drain(slices(text, kind, ctx));
+}
+
+/**
+ * `analyzeDocument` a few milliseconds at a time, yielding to the event loop
+ * in between; rejects with `AnalysisCancelled` when `signal` aborts. (An
+ * `.rtrace` file is analysed in one go: it is written by hand or by RecLens
+ * and stays small.)
+ */
+export async function analyzeDocumentAsync(text: string, kind: DocumentKind, ctx: AnalyzeContext, options: { signal?: AbortSignal; sliceMs?: number } = {}): Promise<Analysis> {
+  if (kind === 'rtrace') return analyzeDocument(text, kind, ctx);
+  return drainAsync(slices(text, kind, ctx), options);
+}
+
+function* slices(text: string, kind: Exclude<DocumentKind, 'rtrace'>, ctx: AnalyzeContext): Sliced<Analysis> {
+  const work = kind === 'benchmark' ? benchmarkSlices(text, ctx) : kind === 'jsonl' ? jsonlSlices(text, ctx) : textSlices(text, ctx);
+  return withCodeProblems(yield* work);
+}
+
+/** Every problem of a code (`CodeMatch.problems`) as a document problem `code/<kind>`, merged in document order. */
+function withCodeProblems(analysis: Analysis): Analysis {
+  const found: Problem[] = [];
+  for (const m of analysis.codes as CodeMatch[]) {
+    for (const p of m.problems) found.push({ span: p.span, severity: p.kind === 'unterminated' ? 'warning' : 'error', code: `code/${p.kind}`, message: p.message });
+  }
+  if (found.length === 0) return analysis;
+  analysis.problems = [...analysis.problems, ...found].sort((a, b) => a.span.start - b.span.start);
+  return analysis;
+}

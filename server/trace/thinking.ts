@@ -1,0 +1,94 @@
+/**
+ * Where the thinking is in model text: `<think>…</think>` (Qwen3), the
+ * two-stage form `<thinking text></think>\n<codes>` whose opening tag was in
+ * the prompt, and the `/think` / `/no_think` switches and
+ * `<|im_start|>role … <|im_end|>` turns of the chat markup.
+ */
+import type { Span } from '../items/types';
+
+export type Mode = 'thinking' | 'non-thinking';
+
+/** Thinking and answer parts of one model output, as offsets into the text it was found in. */
+export interface ThinkingSplit {
+  /** The thinking text between the tags (absent when there is none). */
+  thinking?: Span;
+  /** `<think>` and `</think>` when written. */
+  open?: Span;
+  close?: Span;
+  /** What follows the thinking: codes, or a JSON of code probabilities. */
+  answer: Span;
+  /** `thinking` for non-empty thinking, `non-thinking` for `<think></think>` with only whitespace between. */
+  mode?: Mode;
+}
+
+const OPEN = '<think>';
+const CLOSE = '</think>';
+
+const isBlank = (text: string, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
+};
+
+/** Split `text[from, to)` into thinking and answer. Text with neither tag is all answer. */
+export function splitThinking(text: string, from = 0, to = text.length): ThinkingSplit {
+  let o = text.indexOf(OPEN, from);
+  if (o >= to) o = -1;
+  let c = text.indexOf(CLOSE, o >= 0 ? o + OPEN.length : from);
+  if (c >= to) c = -1;
+  if (o < 0 && c < 0) return { answer: { start: from, end: to } };
+  const thinkStart = o >= 0 ? o + OPEN.length : from;
+  const thinkEnd = c >= 0 ? c : to;
+  const split: ThinkingSplit = {
+    thinking: { start: thinkStart, end: thinkEnd },
+    answer: c >= 0 ? { start: c + CLOSE.length, end: to } : { start: to, end: to },
+    mode: isBlank(text, thinkStart, thinkEnd) ? 'non-thinking' : 'thinking',
+  };
+  if (o >= 0) split.open = { start: o, end: o + OPEN.length };
+  if (c >= 0) split.close = { start: c, end: c + CLOSE.length };
+  return split;
+}
+
+/** The mode a prompt asks for with Qwen3's soft switches (the last one wins), if any. */
+export function promptMode(text: string, from = 0, to = text.length): Mode | undefined {
+  const slice = text.slice(from, to);
+  const think = slice.lastIndexOf('/think');
+  const noThink = slice.lastIndexOf('/no_think');
+  if (think < 0 && noThink < 0) return undefined;
+  return noThink > think ? 'non-thinking' : 'thinking';
+}
+
+/** One `<|im_start|>role … <|im_end|>` turn. */
+export interface ChatTurn {
+  role: string;
+  span: Span;
+  /** The content after the role line, up to `<|im_end|>` (or the end). */
+  content: Span;
+}
+
+/** The chat turns in `text[from, to)`; empty when the text has no chat markup. */
+export function chatTurns(text: string, from = 0, to = text.length): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  const START = '<|im_start|>';
+  const END = '<|im_end|>';
+  for (let s = text.indexOf(START, from); s !== -1 && s < to; ) {
+    const roleStart = s + START.length;
+    let nl = text.indexOf('\n', roleStart);
+    if (nl < 0 || nl > to) nl = to;
+    const next = text.indexOf(START, roleStart);
+    const limit = next < 0 || next > to ? to : next;
+    let e = text.indexOf(END, roleStart);
+    if (e < 0 || e > limit) e = -1;
+    const contentStart = Math.min(nl + 1, limit);
+    const contentEnd = e >= 0 ? e : limit;
+    turns.push({
+      role: text.slice(roleStart, Math.min(nl, contentEnd)).trim(),
+      span: { start: s, end: e >= 0 ? e + END.length : limit },
+      content: { start: contentStart, end: Math.max(contentStart, contentEnd) },
+    });
+    s = next;
+  }
+  return turns;
+}
