@@ -29,7 +29,8 @@ const looksLikeJson = (head: string): boolean => /^(\{\s*("|\})|\[\s*[[{"\d\-tfn
 
 /** Analyse a document of a known kind. */
 export function analyzeDocument(text: string, kind: DocumentKind, ctx: AnalyzeContext): Analysis {
-  if (kind === 'rtrace') return withCodeProblems(analyzeRtrace(text, ctx));
+  // The .rtrace analyser reports its codes' problems itself.
+  if (kind === 'rtrace') return analyzeRtrace(text, ctx);
   return drain(slices(text, kind, ctx));
 }
 
