@@ -54,6 +54,7 @@ async function main() {
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'workbench.enableExperiments': false,
+      'git.openRepositoryInParentFolders': 'never',
     },
     log: (l) => log(`code-server: ${l}`),
   });

@@ -42,6 +42,8 @@ export const defaultUserSettings: Record<string, unknown> = {
   // Sticky scroll headers would cover the top lines that hover tests point at.
   'editor.stickyScroll.enabled': false,
   'window.restoreWindows': 'none',
+  // The demo folder sits inside the repo's git checkout; without this a toast covers the editor.
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 /** Milliseconds since the harness module loaded; tests log it to show where time goes. */
@@ -316,16 +318,21 @@ export class Workbench {
   async problems(): Promise<ProblemRow[]> {
     const { page } = this;
     if (!(await page.locator('.markers-panel').isVisible())) {
-      await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+      await this.focusWorkbench();
+      await page.keyboard.press('Control+Shift+M'); // View: Toggle Problems
     }
     const rows = page.locator('.markers-panel .monaco-list-row');
     await page.locator('.markers-panel').waitFor();
     await page.waitForTimeout(300);
     const out: ProblemRow[] = [];
     for (const row of await rows.all()) {
-      const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
+      // One evaluate per row: a locator query would wait its full timeout on file rows, which have no icon.
+      const { raw, icon } = await row.evaluate((el) => ({
+        raw: (el as HTMLElement).innerText,
+        icon: el.querySelector('.marker-icon')?.className ?? '',
+      }));
+      const text = raw.replace(/\s+/g, ' ').trim();
       const pos = /\[Ln (\d+), Col (\d+)\]/.exec(text);
-      const icon = (await row.locator('.marker-icon').first().getAttribute('class').catch(() => null)) ?? '';
       const severity = /error/.test(icon) ? 'error' : /warning/.test(icon) ? 'warning' : /info/.test(icon) ? 'info' : undefined;
       out.push({ text, ...(pos ? { line: Number(pos[1]), column: Number(pos[2]) } : {}), ...(severity ? { severity } : {}) });
     }

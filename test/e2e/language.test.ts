@@ -51,11 +51,12 @@ test('the out-of-range code <s_a_9999> is in the Problems panel at its line', { 
       `a problem at line ${lineIndex + 1} about <s_a_9999>`,
     );
     const row = rows.find((r) => r.line === lineIndex + 1 && /9999|range|codebook/i.test(r.text))!;
-    // The diagnostic starts at the code's begin token or at the bad level token, not elsewhere on the line.
+    // The diagnostic starts inside the code (its begin token, the bad level token or its number), not elsewhere on the line.
     const text = benchmarkLines[lineIndex];
     const token = text.indexOf('<s_a_9999>');
     const begin = text.lastIndexOf('<|sid_begin|>', token);
-    assert.ok(row.column !== undefined && row.column - 1 >= begin && row.column - 1 <= token, `column ${row.column} points at the code (${begin + 1}..${token + 1})`);
+    const tokenEnd = token + '<s_a_9999>'.length;
+    assert.ok(row.column !== undefined && row.column - 1 >= begin && row.column - 1 < tokenEnd, `column ${row.column} points into the code (${begin + 1}..${tokenEnd})`);
     assert.ok(row.severity === 'error' || row.severity === 'warning', `severity ${row.severity}`);
     console.log(`[e2e] problem listed after ${elapsed()}: ${row.text}`);
     await w.screenshot('problems');
