@@ -49,25 +49,25 @@ export function describeCode(code: CodeMatch, env: ItemEnv): string {
   for (const p of code.problems) lines.push(`⚠ ${escapeMarkdown(p.message)}`);
 
   if (lookup.size === 0) {
-    lines.push('', 'No alignment table is loaded, so RecLens cannot say which item this is. Set `reclens.alignment.paths` to an item table (OneRec-Think JSON or JSONL with a `sid` column).');
+    lines.push('No alignment table is loaded, so RecLens cannot say which item this is. Set `reclens.alignment.paths` to an item table (OneRec-Think JSON or JSONL with a `sid` column).');
     return lines.join('\n\n');
   }
 
   if (code.bare !== undefined) {
     const item = lookup.byId(code.bare);
-    lines.push('', item ? itemBlock(item, grammar) : `No item with id ${inlineCode(code.bare)} in the item pool (${lookup.size} items).`);
+    lines.push(item ? itemBlock(item, grammar) : `No item with id ${inlineCode(code.bare)} in the item pool (${lookup.size} items).`);
     return lines.join('\n\n');
   }
 
   if (code.kind === 'full') {
     const items = lookup.exact(code.levels, code.domain);
     if (items.length === 0) {
-      lines.push('', `Not in the item pool (${lookup.size.toLocaleString('en')} items loaded).`);
+      lines.push(`Not in the item pool (${lookup.size.toLocaleString('en')} items loaded).`);
       const near = nearestCluster(code.levels, code.domain, lookup);
       if (near) lines.push(`Nearest cluster ${inlineCode(codeKey(near.levels))}: ${near.count} items, e.g. ${near.example ? quoteTitle(near.example) : ''}`);
       return lines.join('\n\n');
     }
-    lines.push('', itemBlock(items[0], grammar));
+    lines.push(itemBlock(items[0], grammar));
     if (items.length > 1) {
       const others = items.slice(1, MAX_COLLISIONS + 1).map((i) => `- ${quoteTitle(i)} (${inlineCode(i.id)})`);
       const more = items.length - 1 - others.length;
@@ -78,9 +78,9 @@ export function describeCode(code: CodeMatch, env: ItemEnv): string {
 
   if (code.levels.length === 0) return lines.join('\n\n');
   const cluster = lookup.prefix(code.levels, code.domain, MAX_CLUSTER_EXAMPLES);
-  if (cluster.count === 0) lines.push('', `No item in the pool starts with ${inlineCode(codeKey(code.levels))}.`);
+  if (cluster.count === 0) lines.push(`No item in the pool starts with ${inlineCode(codeKey(code.levels))}.`);
   else {
-    lines.push('', `**${cluster.count.toLocaleString('en')} items** in this cluster, e.g.:`);
+    lines.push(`**${cluster.count.toLocaleString('en')} items** in this cluster, e.g.:`);
     lines.push(cluster.examples.map((i) => `- ${quoteTitle(i)} — ${inlineCode(formatCode(grammar, i.levels, { beginEnd: false }))}`).join('\n'));
   }
   return lines.join('\n\n');

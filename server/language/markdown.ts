@@ -2,7 +2,8 @@
 
 /** Escape text so Markdown renders it literally. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
+  // Inline syntax anywhere; block syntax (headings, lists) only where a line starts.
+  return text.replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/^(\s*)([#+-]|\d+\.)/gm, '$1\\$2');
 }
 
 /** Code spans that survive backticks inside the text. */
