@@ -13,6 +13,9 @@ const common = {
   sourcemap: true,
   minify,
   logLevel: 'info',
+  // jsonc-parser's `main` is a UMD build whose inner require() calls esbuild cannot follow
+  // (dist/cli.js failed with "Cannot find module './impl/format'"); its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [
