@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { launchCodeServer, type CodeServerHandle } from '../../scripts/code-server.mjs';
+import { CODE_SERVER_VERSION, codeServerDir, codeServerEntry, isCodeServerInstalled, launchCodeServer, type CodeServerHandle } from '../../scripts/code-server.mjs';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const demoDir = path.join(repoRoot, 'demo');
@@ -78,6 +78,23 @@ export function ensureBuilt(): void {
   }
 }
 
+/**
+ * Fails (never skips) when code-server or Chromium is missing, with the
+ * command that installs them: the suite is part of `npm test`, and a suite
+ * that cannot start must not pass. The harness does not install anything
+ * itself (that takes minutes and root for apt-get).
+ */
+export function checkE2ePrerequisites(): void {
+  const missing: string[] = [];
+  if (!isCodeServerInstalled()) missing.push(`code-server ${CODE_SERVER_VERSION} is not installed in ${codeServerDir()} (no ${path.relative(codeServerDir(), codeServerEntry())} or no install marker)`);
+  if (!fs.existsSync(CHROMIUM)) missing.push(`Chromium is not at ${CHROMIUM} (Debian package chromium; RECLENS_CHROMIUM names another binary)`);
+  if (missing.length === 0) return;
+  throw new Error(
+    `e2e: cannot start VS Code for the e2e tests:\n${missing.map((m) => `  - ${m}`).join('\n')}\n` +
+      'Run `npm run setup:e2e` once (installs code-server and Chromium; a few minutes), then run the tests again.',
+  );
+}
+
 /** A row of the Problems panel. */
 export interface ProblemRow {
   /** The row as shown, e.g. "Level 1 code 9999 is outside … [Ln 54, Col 12]". */
@@ -109,9 +126,11 @@ export class Workbench {
 
   /** Builds if needed, starts code-server and Chromium, waits for the workbench and the explorer. */
   static async launch(options: LaunchWorkbenchOptions = {}): Promise<Workbench> {
+    checkE2ePrerequisites();
     ensureBuilt();
     const workspace = options.workspace ?? demoDir;
     const server = await launchCodeServer({
+      entry: codeServerEntry(),
       workspace,
       extensionDir: repoRoot,
       userSettings: { ...defaultUserSettings, ...options.userSettings },
