@@ -10,6 +10,7 @@ import {
   createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
@@ -20,6 +21,8 @@ import {
   StreamMessageWriter,
   type Diagnostic,
   type ProtocolConnection,
+  type Range,
+  type ServerCapabilities,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { StatusNotification } from '../../protocol/messages';
@@ -33,6 +36,16 @@ export interface TestClient {
   open(uri: string, text: string, languageId?: string): Promise<Diagnostic[]>;
   /** Replace a document's text (a full-text change); resolves with the diagnostics of the new version. */
   change(uri: string, text: string): Promise<Diagnostic[]>;
+  /** Apply ranged (incremental) edits, in order, as one new version; resolves with the diagnostics of that version. */
+  changeRange(uri: string, edits: { range: Range; text: string }[]): Promise<Diagnostic[]>;
+  /** Close a document; resolves with the diagnostics published for it afterwards (expected: none). */
+  closeDocument(uri: string): Promise<Diagnostic[]>;
+  /** Write one JSON-RPC message whose body is these exact bytes (for bodies that are not valid UTF-8). */
+  writeRaw(body: Buffer): Promise<void>;
+  /** What the server answered to `initialize`. */
+  capabilities: ServerCapabilities;
+  /** Whether the server process is still running. */
+  alive(): boolean;
   /** Change settings (answered to the server's next `workspace/configuration` pull). */
   setSettings(settings: unknown): Promise<void>;
   /** Wait for the next diagnostics of `uri` (optionally of a given version). */
@@ -79,7 +92,7 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
   });
   connection.listen();
   const root = options.rootPath ?? repoRoot;
-  await connection.sendRequest(InitializeRequest.type, {
+  const initialized = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: pathToFileURL(root).toString(),
     workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: path.basename(root) }],
@@ -102,6 +115,8 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
     connection,
     notifications,
     nextDiagnostics,
+    capabilities: initialized.capabilities,
+    alive: () => child.exitCode === null && child.signalCode === null,
     async open(uri, text, languageId = 'plaintext') {
       versions.set(uri, 1);
       const next = nextDiagnostics(uri, 1);
@@ -114,6 +129,23 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
       const next = nextDiagnostics(uri, version);
       await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
       return next;
+    },
+    async changeRange(uri, edits) {
+      const version = (versions.get(uri) ?? 1) + 1;
+      versions.set(uri, version);
+      const next = nextDiagnostics(uri, version);
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: edits });
+      return next;
+    },
+    async closeDocument(uri) {
+      versions.delete(uri);
+      const next = nextDiagnostics(uri);
+      await connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+      return next;
+    },
+    writeRaw(body) {
+      const header = Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
+      return new Promise<void>((resolve, reject) => child.stdin!.write(Buffer.concat([header, body]), (e) => (e ? reject(e) : resolve())));
     },
     async setSettings(value) {
       settings = value;
