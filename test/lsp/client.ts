@@ -50,7 +50,7 @@ export interface TestClient {
   setSettings(settings: unknown): Promise<void>;
   /** Wait for the next diagnostics of `uri` (optionally of a given version). */
   nextDiagnostics(uri: string, version?: number): Promise<Diagnostic[]>;
-  /** Server → client notifications received so far, by method. */
+  /** Server → client notifications (and `window/showMessageRequest` messages) received so far, by method. */
   notifications: Map<string, unknown[]>;
   close(): Promise<void>;
 }
@@ -72,7 +72,6 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
   const canPull = 'settings' in options;
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'reclens' ? (settings ?? null) : null)));
   connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('window/showMessageRequest', () => null);
   const notifications = new Map<string, unknown[]>();
   const waiters: { uri: string; version?: number; resolve: (d: Diagnostic[]) => void }[] = [];
   const record = (method: string, params: unknown): void => {
@@ -80,6 +79,8 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
     notifications.get(method)!.push(params);
   };
   for (const method of [StatusNotification, 'window/showMessage', 'window/logMessage']) connection.onNotification(method, (params: unknown) => record(method, params));
+  // Messages with (optional) actions arrive as a request; kept with the notifications so tests see every message shown.
+  connection.onRequest('window/showMessageRequest', (params: unknown) => (record('window/showMessageRequest', params), null));
   connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
     record(PublishDiagnosticsNotification.method, p);
     for (let i = waiters.length - 1; i >= 0; i--) {
