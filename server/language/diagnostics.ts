@@ -12,8 +12,10 @@ export function documentProblems(analysis: Analysis, env: ItemEnv, options: { un
   const { lookup } = env;
   if (options.unknownCodes && lookup.size > 0) {
     const pool = `${lookup.size.toLocaleString('en')} items from ${lookup.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')}`;
-    for (const code of analysis.codes) {
-      if (code.problems.length > 0) continue; // already reported as malformed / out of range
+    const codes = analysis.codes;
+    for (let i = 0; i < codes.length; i++) {
+      if (codes.hasProblems(i)) continue; // already reported as malformed / out of range
+      const code = codes.get(i);
       if (code.bare !== undefined) {
         if (!lookup.byId(code.bare)) problems.push({ span: code.span, severity: 'information', code: 'code/unknown-id', message: `No item with id ${code.bare} in the item pool (${pool}).` });
         continue;

@@ -2,7 +2,6 @@
 import type { Span } from '../items/types';
 import type { Analysis } from '../trace/model';
 import type { ItemEnv } from './hover';
-import { firstCodeFrom } from './locate';
 import { shorten } from './markdown';
 
 export interface InlayHint {
@@ -16,8 +15,9 @@ export function inlayHints(analysis: Analysis, range: Span, env: ItemEnv, maxLen
   const { lookup } = env;
   if (lookup.size === 0) return [];
   const hints: InlayHint[] = [];
-  for (let i = firstCodeFrom(analysis.codes, range.start); i < analysis.codes.length; i++) {
-    const code = analysis.codes[i];
+  const codes = analysis.codes;
+  for (let i = codes.firstEndingFrom(range.start); i < codes.length; i++) {
+    const code = codes.get(i);
     if (code.span.start > range.end) break;
     if (code.levels.length === 0 && code.bare === undefined) continue;
     if (code.bare !== undefined) {

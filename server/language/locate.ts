@@ -1,31 +1,11 @@
 /** Finding what sits at a document offset: a code, a step id, an evidence link. */
+import type { CodeList } from '../items/code-list';
 import type { CodeMatch } from '../items/types';
 import type { Analysis, EvidenceLink, Step, TraceUnit } from '../trace/model';
 
 /** The code whose span contains `offset` (end inclusive, so a cursor right after a code still finds it). */
-export function codeAt(codes: readonly CodeMatch[], offset: number): CodeMatch | undefined {
-  let lo = 0;
-  let hi = codes.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = codes[mid];
-    if (c.span.end < offset) lo = mid + 1;
-    else if (c.span.start > offset) hi = mid - 1;
-    else return c;
-  }
-  return undefined;
-}
-
-/** Index of the first code whose span ends at or after `offset`. */
-export function firstCodeFrom(codes: readonly CodeMatch[], offset: number): number {
-  let lo = 0;
-  let hi = codes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (codes[mid].span.end < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+export function codeAt(codes: CodeList, offset: number): CodeMatch | undefined {
+  return codes.at(offset);
 }
 
 export type StepTarget = { trace: TraceUnit; step: Step; link?: undefined } | { trace: TraceUnit; step: Step; link: EvidenceLink };

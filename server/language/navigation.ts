@@ -25,8 +25,11 @@ export function definitionAt(analysis: Analysis, offset: number, env: ItemEnv): 
 export function referencesAt(analysis: Analysis, offset: number, includeDeclaration: boolean): Span[] {
   const code = codeAt(analysis.codes, offset);
   if (code) {
-    const key = code.bare ?? codeKey(code.levels, code.domain);
-    return analysis.codes.filter((c) => (c.bare ?? codeKey(c.levels, c.domain)) === key).map((c) => c.span);
+    const codes = analysis.codes;
+    const key = code.bare !== undefined ? `#${code.bare}` : codeKey(code.levels, code.domain);
+    const spans: Span[] = [];
+    for (let i = 0; i < codes.length; i++) if (codes.key(i) === key) spans.push({ start: codes.start(i), end: codes.end(i) });
+    return spans;
   }
   const target = stepTargetAt(analysis, offset);
   if (!target) return [];

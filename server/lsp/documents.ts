@@ -5,6 +5,7 @@
  * the lines around the cursor while a big document is still being analysed.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeList } from '../items/code-list';
 import { scanCodes } from '../items/grammar';
 import { analyzeDocument, detectKind } from '../trace/analyze';
 import type { Analysis, AnalyzeContext } from '../trace/model';
@@ -42,7 +43,8 @@ export class AnalysisCache {
     if (text.length < BIG) return this.analyse(doc);
     const from = Math.max(0, offset - 4096);
     const to = Math.min(text.length, offset + 4096);
-    return { kind: 'text', codes: scanCodes(text, this.context().grammar, from, to), traces: [], outline: [], folds: [], problems: [] };
+    const { grammar } = this.context();
+    return { kind: 'text', codes: CodeList.from(grammar, scanCodes(text, grammar, from, to)), traces: [], outline: [], folds: [], problems: [] };
   }
 
   /** Re-analyse soon (documents that are big wait for a pause). */

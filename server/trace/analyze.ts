@@ -3,7 +3,6 @@
  * `Analysis` (codes, traces, outline, folds, problems), synchronously or in
  * slices that give the event loop back (for big documents in the server).
  */
-import type { CodeMatch } from '../items/types';
 import { benchmarkSlices } from './benchmark';
 import { jsonlSlices } from './jsonl';
 import type { Analysis, AnalyzeContext, DocumentKind, Problem } from './model';
@@ -53,7 +52,7 @@ function* slices(text: string, kind: Exclude<DocumentKind, 'rtrace'>, ctx: Analy
 /** Every problem of a code (`CodeMatch.problems`) as a document problem `code/<kind>`, merged in document order. */
 function withCodeProblems(analysis: Analysis): Analysis {
   const found: Problem[] = [];
-  for (const m of analysis.codes as CodeMatch[]) {
+  for (const m of analysis.codes.irregular()) {
     for (const p of m.problems) found.push({ span: p.span, severity: p.kind === 'unterminated' ? 'warning' : 'error', code: `code/${p.kind}`, message: p.message });
   }
   if (found.length === 0) return analysis;

@@ -11,8 +11,7 @@
  * metadata, with the per-sample metrics as the sample's detail; each sample
  * folds.
  */
-import { codeKey } from '../items/grammar';
-import type { CodeMatch } from '../items/types';
+import { CodeList } from '../items/code-list';
 import type { JsonDoc, JsonNode } from './json/scan';
 import { JsonScanner } from './json/scan';
 import { decodedOf, keyOf, keySpanOf, member, spanOf, textOf } from './json/tree';
@@ -27,9 +26,22 @@ export function analyzeBenchmark(text: string, ctx: AnalyzeContext): Analysis {
   return drain(benchmarkSlices(text, ctx));
 }
 
-/** `analyzeBenchmark` in slices (see slices.ts). */
-export function* benchmarkSlices(text: string, ctx: AnalyzeContext): Sliced<Analysis> {
-  const codes: CodeMatch[] = [];
+/**
+ * The first pass alone: every code, the samples and generations (outline,
+ * folds, one trace per generation with its span) and syntax problems, but no
+ * reasoning steps. This is what opening a dump waits for.
+ */
+export function scanBenchmark(text: string, ctx: AnalyzeContext): Analysis {
+  return drain(benchmarkSlices(text, ctx, { reasoning: false }));
+}
+
+/**
+ * `analyzeBenchmark` in slices (see slices.ts), in two passes: the structure
+ * (codes, samples, generations), then the reasoning of each generation
+ * (thinking split into layer steps, recommendations, hits, layer problems).
+ */
+export function* benchmarkSlices(text: string, ctx: AnalyzeContext, options: { reasoning?: boolean } = {}): Sliced<Analysis> {
+  const codes = new CodeList(ctx.grammar);
   const scanner = new JsonScanner(text, 0, text.length, { grammar: ctx.grammar, codes, keepDepth: 4, nested: true });
   for (let limit = SLICE_CHARS; !scanner.run(limit); limit += SLICE_CHARS) yield;
   const doc = scanner.doc;
@@ -55,12 +67,18 @@ export function* benchmarkSlices(text: string, ctx: AnalyzeContext): Sliced<Anal
     return analysis;
   }
   let n = 0;
+  const pending: (() => void)[] = [];
   for (const sample of samples.children ?? []) {
     n++;
     if (sample.kind !== 'object') continue;
     const id = samples.kind === 'object' ? (keyOf(doc, sample) ?? String(n)) : idOf(doc, sample, n);
-    analyseSample(text, doc, sample, id, ctx, analysis, lines);
-    if (n % 256 === 0) yield;
+    pending.push(analyseSample(text, doc, sample, id, ctx, analysis, lines));
+    if (n % 1024 === 0) yield;
+  }
+  if (options.reasoning === false) return analysis;
+  for (let i = 0; i < pending.length; i++) {
+    pending[i]();
+    if (i % 64 === 63) yield;
   }
   return analysis;
 }
@@ -79,7 +97,8 @@ function metricsOf(doc: JsonDoc, sample: JsonNode): string {
   return parts.join(' ');
 }
 
-function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string, ctx: AnalyzeContext, analysis: Analysis, lines: LineIndex): void {
+/** The sample's structure now; returns the second pass (its reasoning) to run later. */
+function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string, ctx: AnalyzeContext, analysis: Analysis, lines: LineIndex): () => void {
   const codes = analysis.codes;
   const span = spanOf(doc, sample);
   const outline: OutlineNode = { name: id, detail: metricsOf(doc, sample) || undefined, kind: 'sample', span: { start: keySpanOf(doc, sample).start, end: span.end }, selectionSpan: keySpanOf(doc, sample), children: [] };
@@ -91,27 +110,12 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
   };
 
   const prompt = member(doc, sample, 'prompt');
-  let history: Step[] = [];
-  let mode: ReturnType<typeof promptMode>;
-  if (prompt) {
-    const ps = spanOf(doc, prompt);
-    history = historySteps(text, codes, codesIn(codes, ps));
-    mode = prompt.kind === 'string' ? promptMode(text, ps.start, ps.end) : undefined;
-    field(prompt, `${history.length} history codes${mode ? `, ${mode}` : ''}`);
-  }
-  const byKey = historyIndex(codes, history);
-
-  const truth = member(doc, sample, 'ground_truth') ?? member(doc, sample, 'groundtruth') ?? member(doc, sample, 'answer');
-  const groundTruth: GroundTruthItem[] = [];
-  if (truth) {
-    for (const ci of codesIn(codes, spanOf(doc, truth))) {
-      const m = codes[ci];
-      groundTruth.push({ item: text.slice(m.span.start, m.span.end), span: m.span, codeIndexes: [ci] });
-    }
-  }
-  const truthKeys = new Set(groundTruth.map((g) => truthKey(codes[g.codeIndexes![0]])));
+  const promptSpan = prompt ? spanOf(doc, prompt) : undefined;
+  const mode = prompt?.kind === 'string' && promptSpan ? promptMode(text, promptSpan.start, promptSpan.end) : undefined;
+  if (prompt && promptSpan) field(prompt, `${codesIn(codes, promptSpan).length} history codes${mode ? `, ${mode}` : ''}`);
 
   const generations = member(doc, sample, 'generations');
+  const units: { unit: TraceUnit; gen: JsonNode; node: OutlineNode }[] = [];
   if (generations) {
     const genOutline: OutlineNode = { name: 'generations', detail: `${generations.children?.length ?? 0}`, kind: 'section', span: { start: keySpanOf(doc, generations).start, end: spanOf(doc, generations).end }, selectionSpan: keySpanOf(doc, generations), children: [] };
     outline.children.push(genOutline);
@@ -119,28 +123,42 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
     items.forEach((gen, i) => {
       if (gen.kind !== 'string') return;
       const gs = spanOf(doc, gen);
-      const decoded = decodedOf(doc, gen);
-      const r = reasoning({ text: decoded.text, from: 0, to: decoded.text.length, toDoc: decoded.toDoc, doc: text }, codes, ctx.layers, byKey);
-      for (const rec of r.recommendations) {
-        const m = codes[rec.codeIndexes![0]];
-        if (truthKeys.size > 0) rec.hit = truthKeys.has(truthKey(m));
-      }
-      const unit: TraceUnit = { id: `${id}/${i + 1}`, span: gs, mode: r.mode ?? mode, steps: [...history, ...r.steps], recommendations: r.recommendations, groundTruth };
+      const unit: TraceUnit = { id: `${id}/${i + 1}`, span: gs, mode, steps: [], recommendations: [], groundTruth: [] };
+      const node: OutlineNode = { name: `generation ${i + 1}`, kind: 'trace', span: gs, selectionSpan: gs, children: [] };
       analysis.traces.push(unit);
-      for (const p of r.problems) analysis.problems.push(p as Problem);
-      genOutline.children.push({
-        name: `generation ${i + 1}`,
-        detail: [unit.mode, `${r.steps.length} steps`, r.recommendations.length ? `${r.recommendations.length} recommended` : ''].filter(Boolean).join(', '),
-        kind: 'trace',
-        span: gs,
-        selectionSpan: gs,
-        children: r.steps.map((s) => ({ name: `${s.id} ${s.layer}`, kind: 'step', span: s.span, selectionSpan: s.idSpan, children: [] })),
-      });
+      genOutline.children.push(node);
+      units.push({ unit, gen, node });
     });
   }
-  if (truth) field(truth, groundTruth.length ? `${groundTruth.length} item${groundTruth.length > 1 ? 's' : ''}` : undefined);
+  const truth = member(doc, sample, 'ground_truth') ?? member(doc, sample, 'groundtruth') ?? member(doc, sample, 'answer');
+  const truthCodes = truth ? codesIn(codes, spanOf(doc, truth)).length : 0;
+  if (truth) field(truth, truthCodes ? `${truthCodes} item${truthCodes > 1 ? 's' : ''}` : undefined);
   const metadata = member(doc, sample, 'metadata');
   if (metadata) field(metadata);
+
+  return () => {
+    const history: Step[] = promptSpan ? historySteps(text, codes, codesIn(codes, promptSpan)) : [];
+    const byKey = historyIndex(codes, history);
+    const groundTruth: GroundTruthItem[] = [];
+    if (truth) {
+      for (const ci of codesIn(codes, spanOf(doc, truth))) {
+        const cs = { start: codes.start(ci), end: codes.end(ci) };
+        groundTruth.push({ item: text.slice(cs.start, cs.end), span: cs, codeIndexes: [ci] });
+      }
+    }
+    const truthKeys = new Set(groundTruth.map((g) => codes.key(g.codeIndexes![0])));
+    for (const { unit, gen, node } of units) {
+      const decoded = decodedOf(doc, gen);
+      const r = reasoning({ text: decoded.text, from: 0, to: decoded.text.length, toDoc: decoded.toDoc, doc: text }, codes, ctx.layers, byKey);
+      if (truthKeys.size > 0) for (const rec of r.recommendations) rec.hit = truthKeys.has(codes.key(rec.codeIndexes![0]));
+      unit.mode = r.mode ?? mode;
+      unit.steps = [...history, ...r.steps];
+      unit.recommendations = r.recommendations;
+      unit.groundTruth = groundTruth;
+      for (const p of r.problems) analysis.problems.push(p as Problem);
+      node.detail = [unit.mode, `${r.steps.length} steps`, r.recommendations.length ? `${r.recommendations.length} recommended` : ''].filter(Boolean).join(', ');
+      node.children = r.steps.map((st) => ({ name: `${st.id} ${st.layer}`, kind: 'step', span: st.span, selectionSpan: st.idSpan, children: [] }));
+    }
+  };
 }
 
-const truthKey = (m: CodeMatch): string => (m.bare !== undefined ? `#${m.bare}` : codeKey(m.levels, m.domain));

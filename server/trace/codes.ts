@@ -13,12 +13,15 @@
  * by `scanCodes` over exactly its range.
  */
 import { scanCodes, type CompiledGrammar } from '../items/grammar';
-import type { CodeMatch, Span } from '../items/types';
+import type { CodeList } from '../items/code-list';
+import type { CodeMatch } from '../items/types';
 
 interface Fast {
   /** The first character every token starts with (`<`), or -1 when tokens differ (no fast path). */
   lead: number;
   lead1: string;
+  /** Second characters of all tokens: most `<` in a dump (`<think>`, `<|im_start|>`…) are rejected by one lookup. */
+  second: Set<number>;
   begins: { token: string; domain: string }[];
   ends: string[];
   prefixes: string[];
@@ -56,6 +59,7 @@ function prepare(grammar: CompiledGrammar): Fast {
   fast = {
     lead: ok ? lead : -1,
     lead1: ok ? String.fromCharCode(lead) : '',
+    second: new Set(literals.map((l) => l.charCodeAt(1))),
     begins,
     ends,
     prefixes,
@@ -69,9 +73,9 @@ function prepare(grammar: CompiledGrammar): Fast {
 }
 
 /** Find every code in `text[from, to)` exactly as `scanCodes` does, faster on clean codes. Appends to and returns `out`. */
-export function findCodes(text: string, grammar: CompiledGrammar, from = 0, to = text.length, out: CodeMatch[] = []): CodeMatch[] {
+export function findCodes(text: string, grammar: CompiledGrammar, from: number, to: number, out: CodeList): CodeList {
   const f = prepare(grammar);
-  if (f.lead < 0) return scanCodes(text, grammar, from, to, out);
+  if (f.lead < 0) return pushAll(out, scanCodes(text, grammar, from, to));
   let p = nextLead(text, f.lead1, from);
   while (p !== -1 && p < to) {
     const kind = tokenAt(text, f, p, to);
@@ -80,16 +84,81 @@ export function findCodes(text: string, grammar: CompiledGrammar, from = 0, to =
       continue;
     }
     const mark = out.length;
-    const end = readCluster(text, f, p, to, out);
+    let end = readCommon(text, f, p, to, out);
     if (end < 0) {
-      out.length = mark;
+      out.truncate(mark);
+      end = readCluster(text, f, p, to, out);
+    }
+    if (end < 0) {
+      out.truncate(mark);
       const clusterEnd = clusterExtent(text, f, p, to);
-      scanCodes(text, grammar, p, clusterEnd, out);
+      pushAll(out, scanCodes(text, grammar, p, clusterEnd));
       p = nextLead(text, f.lead1, clusterEnd);
     } else {
       p = nextLead(text, f.lead1, end);
     }
   }
+  return out;
+}
+
+/**
+ * The shape nearly every code in a dump has — begin token, every level, end
+ * token (or every level and neither) — read with local variables only, for
+ * a run of such codes written back to back. Returns the run's end, or -1 at
+ * the first token of any other shape (the caller then reads the run again
+ * with `readCluster`, which knows every case).
+ */
+function readCommon(text: string, f: Fast, p: number, to: number, out: CodeList): number {
+  const n = f.levels;
+  for (;;) {
+    const start = p;
+    let b = -1;
+    for (let i = 0; i < f.begins.length; i++) {
+      const t = f.begins[i].token;
+      if (p + t.length <= to && at(text, t, p)) {
+        b = i;
+        p += t.length;
+        break;
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const pre = f.prefixes[k];
+      if (p + pre.length > to || !at(text, pre, p)) return -1;
+      p += pre.length;
+      const d0 = p;
+      let v = 0;
+      let c = p < to ? text.charCodeAt(p) : -1;
+      while (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        c = ++p < to ? text.charCodeAt(p) : -1;
+      }
+      const nd = p - d0;
+      if (nd === 0 || nd > 9 || (nd > 1 && text.charCodeAt(d0) === 48) || v >= f.codebook[k]) return -1;
+      const suf = f.suffixes[k];
+      if (p + suf.length > to || !at(text, suf, p)) return -1;
+      p += suf.length;
+      lvValue[k] = v;
+    }
+    let e = -1;
+    if (b >= 0) {
+      for (let i = 0; i < f.ends.length; i++) {
+        const t = f.ends[i];
+        if (p + t.length <= to && at(text, t, p)) {
+          e = i;
+          p += t.length;
+          break;
+        }
+      }
+      if (e < 0) return -1;
+    }
+    out.pushClean(start, p, b, e, n, lvValue);
+    // The run goes on only where another token starts right here.
+    if (p + 1 >= to || text.charCodeAt(p) !== f.lead || !f.second.has(text.charCodeAt(p + 1))) return p;
+  }
+}
+
+function pushAll(out: CodeList, matches: CodeMatch[]): CodeList {
+  for (const m of matches) out.push(m);
   return out;
 }
 
@@ -124,6 +193,7 @@ let tokIndex = 0;
 
 /** The token at `p` (kind, with `tokEnd`, `tokValue`, `tokIndex` set), mirroring the alternatives of the grammar's regex in order. */
 function tokenAt(text: string, f: Fast, p: number, to: number): number {
+  if (!f.second.has(text.charCodeAt(p + 1))) return NONE;
   for (let i = 0; i < f.begins.length; i++) {
     const t = f.begins[i].token;
     if (p + t.length <= to && at(text, t, p)) {
@@ -148,10 +218,16 @@ function tokenAt(text: string, f: Fast, p: number, to: number): number {
     const kind = levelAt(text, f, k, p, to);
     if (kind !== NONE) return kind;
   }
+  return endAt(text, f, p, to);
+}
+
+/** The end token at `p` (END, with `tokEnd` and `tokIndex` set), or NONE. */
+function endAt(text: string, f: Fast, p: number, to: number): number {
   for (let i = 0; i < f.ends.length; i++) {
     const t = f.ends[i];
     if (p + t.length <= to && at(text, t, p)) {
       tokEnd = p + t.length;
+      tokIndex = i;
       return END;
     }
   }
@@ -176,7 +252,8 @@ function levelAt(text: string, f: Fast, k: number, p: number, to: number): numbe
   const suf = f.suffixes[k];
   if (q - numStart > 24 || q + suf.length > to || !at(text, suf, q)) return NONE;
   tokEnd = q + suf.length;
-  if (!digits || q === numStart || q - numStart > 15) return OTHER;
+  // Leading zeros are rare and would make the token's length differ from the number's: not clean.
+  if (!digits || q === numStart || q - numStart > 15 || (q - numStart > 1 && text.charCodeAt(numStart) === 48)) return OTHER;
   tokValue = value;
   return k;
 }
@@ -197,13 +274,12 @@ function clusterExtent(text: string, f: Fast, p: number, to: number): number {
 // so that each match is allocated once with exact-size arrays (a dump holds
 // millions of codes: allocation and GC are most of the cost).
 let bStart = -1;
-let bEnd = -1;
 let bIndex = 0;
 let eStart = -1;
-let eEnd = -1;
+let eIndex = 0;
 let count = 0; // levels read
-const lvStart: number[] = [];
-const lvEnd: number[] = [];
+let firstStart = 0;
+let lastEnd = 0;
 const lvValue: number[] = [];
 
 /**
@@ -211,13 +287,15 @@ const lvValue: number[] = [];
  * cluster's end, or -1 when something in it needs `scanCodes` (the caller
  * then discards what was appended).
  */
-function readCluster(text: string, f: Fast, p: number, to: number, out: CodeMatch[]): number {
+function readCluster(text: string, f: Fast, p: number, to: number, out: CodeList): number {
   let active = false; // a code is being read
   bStart = eStart = -1;
   count = 0;
   for (;;) {
     // The expected next level is by far the most common token: try it first.
     let kind = active && eStart < 0 && count < f.levels && (count > 0 || bStart >= 0) && p < to ? levelAt(text, f, count, p, to) : NONE;
+    // After the last level of a begun code, its end token is by far the most likely.
+    if (kind === NONE && active && bStart >= 0 && eStart < 0 && count === f.levels) kind = endAt(text, f, p, to);
     if (kind === NONE && p < to) kind = tokenAt(text, f, p, to);
     if (kind === NONE) {
       if (active && !emit(f, out)) return -1;
@@ -230,7 +308,6 @@ function readCluster(text: string, f: Fast, p: number, to: number, out: CodeMatc
       if (active && !emit(f, out)) return -1;
       active = true;
       bStart = start;
-      bEnd = end;
       bIndex = tokIndex;
       eStart = -1;
       count = 0;
@@ -238,20 +315,21 @@ function readCluster(text: string, f: Fast, p: number, to: number, out: CodeMatc
       if (!active || eStart >= 0) return -1; // an end token that closes nothing
       if (bStart >= 0 && count === 0) return -1; // empty code
       eStart = start;
-      eEnd = end;
+      eIndex = tokIndex;
+      lastEnd = end;
     } else if (kind === 0 && (!active || eStart >= 0 || count !== 0)) {
       // A level-a token starts a new code unless it follows a begin token.
       if ((active && !emit(f, out)) || tokValue >= f.codebook[0]) return -1;
       active = true;
       bStart = eStart = -1;
-      lvStart[0] = start;
-      lvEnd[0] = end;
+      firstStart = start;
+      lastEnd = end;
       lvValue[0] = tokValue;
       count = 1;
     } else {
       if (!active || eStart >= 0 || kind !== count || tokValue >= f.codebook[kind]) return -1;
-      lvStart[count] = start;
-      lvEnd[count] = end;
+      if (count === 0) firstStart = start;
+      lastEnd = end;
       lvValue[count] = tokValue;
       count++;
     }
@@ -260,25 +338,9 @@ function readCluster(text: string, f: Fast, p: number, to: number, out: CodeMatc
 }
 
 /** Append the code read so far, unless `scanCodes` would report a problem with it (a cut-off begin, an empty code). */
-function emit(f: Fast, out: CodeMatch[]): boolean {
+function emit(f: Fast, out: CodeList): boolean {
   if (count === 0) return false;
   if (bStart >= 0 && eStart < 0 && f.ends.length > 0) return false;
-  const levels = lvValue.slice(0, count);
-  const levelSpans: Span[] = new Array(count);
-  for (let i = 0; i < count; i++) levelSpans[i] = { start: lvStart[i], end: lvEnd[i] };
-  const match: CodeMatch = {
-    span: { start: bStart >= 0 ? bStart : lvStart[0], end: eStart >= 0 ? eEnd : lvEnd[count - 1] },
-    levels,
-    levelSpans,
-    kind: count === f.levels ? 'full' : 'prefix',
-    problems: [],
-  };
-  if (bStart >= 0) {
-    match.begin = { start: bStart, end: bEnd };
-    const domain = f.begins[bIndex].domain;
-    if (domain) match.domain = domain;
-  }
-  if (eStart >= 0) match.end = { start: eStart, end: eEnd };
-  out.push(match);
+  out.pushClean(bStart >= 0 ? bStart : firstStart, lastEnd, bStart >= 0 ? bIndex : -1, eStart >= 0 ? eIndex : -1, count, lvValue);
   return true;
 }

@@ -9,7 +9,7 @@
  * The outline is record → messages (by role). A broken line is reported with
  * its line number and skipped; the other lines are still analysed.
  */
-import type { CodeMatch } from '../items/types';
+import { CodeList } from '../items/code-list';
 import { JsonScanner, type JsonDoc, type JsonNode } from './json/scan';
 import { decodedOf, member, spanOf, textOf } from './json/tree';
 import { LineIndex } from './lines';
@@ -33,14 +33,14 @@ function isJsonLines(text: string, ctx: AnalyzeContext): boolean {
   if (end < 0) return false;
   if (text.charCodeAt(end - 1) === 13) end--;
   if (text.slice(end).trim() === '') return false;
-  const scanner = new JsonScanner(text, start, end, { grammar: ctx.grammar, codes: [], keepDepth: 0 });
+  const scanner = new JsonScanner(text, start, end, { grammar: ctx.grammar, codes: new CodeList(ctx.grammar), keepDepth: 0 });
   scanner.run();
   return scanner.doc.problems.length === 0;
 }
 
 /** `analyzeJsonl` in slices (see slices.ts). */
 export function* jsonlSlices(text: string, ctx: AnalyzeContext): Sliced<Analysis> {
-  const codes: CodeMatch[] = [];
+  const codes = new CodeList(ctx.grammar);
   const analysis: Analysis = { kind: 'jsonl', codes, traces: [], outline: [], folds: [], problems: [] };
   const lines = new LineIndex(text);
   if (!isJsonLines(text, ctx)) {

@@ -6,7 +6,8 @@
  */
 import type { LayerSpec } from '../../protocol/settings';
 import type { CompiledGrammar } from '../items/grammar';
-import type { CodeMatch, Span } from '../items/types';
+import type { CodeList } from '../items/code-list';
+import type { Span } from '../items/types';
 
 export type DocumentKind = 'rtrace' | 'benchmark' | 'jsonl' | 'text';
 
@@ -106,7 +107,7 @@ export interface TraceUnit {
 export interface Analysis {
   kind: DocumentKind;
   /** Every itemic code in the document, ordered by `span.start`. */
-  codes: CodeMatch[];
+  codes: CodeList;
   traces: TraceUnit[];
   outline: OutlineNode[];
   folds: Span[];

@@ -14,8 +14,8 @@
  *   recommendations, ranked in order of appearance.
  */
 import type { LayerSpec } from '../../protocol/settings';
-import { codeKey } from '../items/grammar';
-import type { CodeMatch, Span } from '../items/types';
+import type { CodeList } from '../items/code-list';
+import type { Span } from '../items/types';
 import { splitLayers } from './layers';
 import type { EvidenceLink, Problem, Recommendation, Stage, Step } from './model';
 import { splitThinking, type Mode } from './thinking';
@@ -40,39 +40,30 @@ export interface ReasoningResult {
 const stageLetter: Record<Stage, string> = { perception: 'p', cognition: 'c', recommendation: 'r' };
 
 /** Index of the first code whose start is at or after `offset` (codes are sorted by start). */
-export function firstCodeAt(codes: CodeMatch[], offset: number): number {
-  let lo = 0;
-  let hi = codes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (codes[mid].span.start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+export function firstCodeAt(codes: CodeList, offset: number): number {
+  return codes.firstStartingFrom(offset);
 }
 
 /** Indexes of the codes inside a document span. */
-export function codesIn(codes: CodeMatch[], span: Span): number[] {
-  const out: number[] = [];
-  for (let i = firstCodeAt(codes, span.start); i < codes.length && codes[i].span.end <= span.end; i++) out.push(i);
-  return out;
+export function codesIn(codes: CodeList, span: Span): number[] {
+  return codes.within(span);
 }
 
 /** History steps (`h1`, `h2`, …) for the codes of a prompt. */
-export function historySteps(doc: string, codes: CodeMatch[], indexes: number[]): Step[] {
+export function historySteps(doc: string, codes: CodeList, indexes: number[]): Step[] {
   return indexes.map((ci, n) => {
-    const span = codes[ci].span;
+    const span = { start: codes.start(ci), end: codes.end(ci) };
     return { id: `h${n + 1}`, layer: 'history', stage: 'perception', span, idSpan: span, text: doc.slice(span.start, span.end), evidence: [], codeIndexes: [ci], kind: 'history' };
   });
 }
 
 /** Map of code key → history step id, for evidence links. */
-export function historyIndex(codes: CodeMatch[], history: Step[]): Map<string, string> {
+export function historyIndex(codes: CodeList, history: Step[]): Map<string, string> {
   const byKey = new Map<string, string>();
   for (const h of history) {
-    const m = codes[h.codeIndexes?.[0] ?? -1];
-    if (m && m.levels.length > 0) {
-      const key = codeKey(m.levels, m.domain);
+    const ci = h.codeIndexes?.[0];
+    if (ci !== undefined && codes.levelCount(ci) > 0) {
+      const key = codes.key(ci);
       if (!byKey.has(key)) byKey.set(key, h.id);
     }
   }
@@ -94,7 +85,7 @@ export interface Counters {
 }
 
 /** Steps, recommendations and problems of one model output. */
-export function reasoning(src: ModelText, codes: CodeMatch[], layers: LayerSpec[], history: Map<string, string>, counters: Counters = { p: 0, c: 0, r: 0, rank: 0 }): ReasoningResult {
+export function reasoning(src: ModelText, codes: CodeList, layers: LayerSpec[], history: Map<string, string>, counters: Counters = { p: 0, c: 0, r: 0, rank: 0 }): ReasoningResult {
   const { text, toDoc } = src;
   const docSpan = (s: Span): Span => ({ start: toDoc(s.start), end: toDoc(s.end) });
   const split = splitThinking(text, src.from, src.to);
@@ -111,9 +102,8 @@ export function reasoning(src: ModelText, codes: CodeMatch[], layers: LayerSpec[
       const codeIndexes = codesIn(codes, span);
       const evidence: EvidenceLink[] = [];
       for (const ci of codeIndexes) {
-        const m = codes[ci];
-        const target = m.levels.length > 0 ? history.get(codeKey(m.levels, m.domain)) : undefined;
-        if (target) evidence.push({ target, span: m.span });
+        const target = history.size > 0 && codes.levelCount(ci) > 0 ? history.get(codes.key(ci)) : undefined;
+        if (target) evidence.push({ target, span: { start: codes.start(ci), end: codes.end(ci) } });
       }
       const lineEnd = text.indexOf('\n', local.start);
       const idLocal = block.marker ?? { start: local.start, end: Math.min(lineEnd < 0 || lineEnd > local.end ? local.end : lineEnd, local.start + 40) };
@@ -144,7 +134,7 @@ export function reasoning(src: ModelText, codes: CodeMatch[], layers: LayerSpec[
   const recommendations: Recommendation[] = [];
   const answer = docSpan(split.answer);
   for (const ci of codesIn(codes, answer)) {
-    const m = codes[ci];
+    const m = codes.get(ci);
     if (m.levels.length === 0 && m.bare === undefined) continue;
     recommendations.push({ rank: ++counters.rank, item: src.doc.slice(m.span.start, m.span.end), span: m.span, itemSpan: m.span, evidence: [], codeIndexes: [ci] });
   }

@@ -5,7 +5,7 @@
  * the text has no think tags but does have layer headings — the whole text.
  * Text with neither has codes only.
  */
-import type { CodeMatch } from '../items/types';
+import { CodeList } from '../items/code-list';
 import { findCodes } from './codes';
 import type { Analysis, AnalyzeContext } from './model';
 import { drain, SLICE_CHARS, type Sliced } from './slices';
@@ -20,7 +20,7 @@ export function analyzeText(text: string, ctx: AnalyzeContext): Analysis {
 
 /** `analyzeText` in slices (see slices.ts). */
 export function* textSlices(text: string, ctx: AnalyzeContext): Sliced<Analysis> {
-  const codes: CodeMatch[] = [];
+  const codes = new CodeList(ctx.grammar);
   // Slice at newlines so that no code is cut in two.
   for (let from = 0; from < text.length; ) {
     let to = text.indexOf('\n', Math.min(text.length, from + SLICE_CHARS));

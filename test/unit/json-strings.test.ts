@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileGrammar, presetSpec, scanCodes } from '../../server/items/grammar';
+import { CodeList } from '../../server/items/code-list';
 import type { CodeMatch } from '../../server/items/types';
 import { scanJson } from '../../server/trace/json/scan';
 import { decodeJsonString } from '../../server/trace/json/strings';
@@ -41,11 +42,11 @@ test('codes in JSON strings get exact document offsets, with and without escapes
   ];
   const escaped = `["${'\\u003c|sid_begin|\\u003e<s_a_4>\\u003cs_b_5><s_c_6><|sid_end|>'}", "<s_a_\\u0037><s_b_8><s_c_9>"]`;
   for (const doc of [JSON.stringify(values), escaped, JSON.stringify({ k: values }).replace(/</g, '\\u003c')]) {
-    const codes: CodeMatch[] = [];
+    const codes = new CodeList(g);
     const r = scanJson(doc, 0, doc.length, { grammar: g, codes, keepDepth: 3 });
     assert.deepEqual(r.problems, []);
     assert.ok(codes.length >= 2, doc);
-    for (const m of codes) {
+    for (const m of codes.toArray()) {
       const decoded = rawDecoded(doc, m);
       const expected = scanCodes(decoded, g);
       assert.equal(expected.length, 1, decoded);
@@ -58,13 +59,13 @@ test('codes in JSON strings get exact document offsets, with and without escapes
 test('string-encoded JSON (OpenOneRec messages) is decoded twice with composed offsets', () => {
   const messages = JSON.stringify([{ role: 'user', content: [{ type: 'text', text: `历史：${code}\n"q" ${code.replace('<', '<')}` }] }]);
   const doc = JSON.stringify({ uuid: 'x', messages }).replace(/<s_b_2>/, '\\u003cs_b_2>');
-  const codes: CodeMatch[] = [];
+  const codes = new CodeList(g);
   const r = scanJson(doc, 0, doc.length, { grammar: g, codes, keepDepth: 6, nested: true });
   assert.deepEqual(r.problems, []);
   assert.equal(codes.length, 2);
   const msg = r.values[0].children!.find((c) => c.nested);
   assert.ok(msg?.nested, 'messages scanned as JSON');
-  for (const m of codes) {
+  for (const m of codes.toArray()) {
     assert.equal(rawDecoded(doc, m, 2), code);
     assert.equal(rawDecoded(doc, { ...m, span: m.levelSpans[1] }, 2), '<s_b_2>');
   }
@@ -72,8 +73,8 @@ test('string-encoded JSON (OpenOneRec messages) is decoded twice with composed o
 
 test('codes inside keys are found too', () => {
   const doc = `{"${code}": 1}`;
-  const codes: CodeMatch[] = [];
+  const codes = new CodeList(g);
   scanJson(doc, 0, doc.length, { grammar: g, codes, keepDepth: 1 });
   assert.equal(codes.length, 1);
-  assert.equal(doc.slice(codes[0].span.start, codes[0].span.end), code);
+  assert.equal(doc.slice(codes.start(0), codes.end(0)), code);
 });

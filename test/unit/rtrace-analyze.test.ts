@@ -47,21 +47,21 @@ test('the English fixture analyses cleanly into one trace', () => {
 test('codes are found in history, steps, recommendations, ground truth and raw text, with document offsets', () => {
   const text = read('thinking.rtrace');
   const a = analyzeRtrace(text, ctx);
-  for (let i = 1; i < a.codes.length; i++) assert.ok(a.codes[i - 1].span.start < a.codes[i].span.start);
-  const first = a.codes[0];
+  for (let i = 1; i < a.codes.length; i++) assert.ok(a.codes.get(i - 1).span.start < a.codes.get(i).span.start);
+  const first = a.codes.get(0);
   assert.equal(text.slice(first.span.start, first.span.end), '<|sid_begin|><s_a_340><s_b_6566><s_c_5603><|sid_end|>');
   assert.deepEqual(first.levels, [340, 6566, 5603]);
   const h1 = a.traces[0].steps[0];
   assert.deepEqual(h1.codeIndexes, [0]);
   const p1 = a.traces[0].steps.find((s) => s.id === 'p1');
-  assert.equal(a.codes[p1!.codeIndexes![0]].kind, 'prefix');
+  assert.equal(a.codes.get(p1!.codeIndexes![0]).kind, 'prefix');
   const rec = a.traces[0].recommendations![0];
-  assert.deepEqual(a.codes[rec.codeIndexes![0]].levels, [340, 6566, 2290]);
+  assert.deepEqual(a.codes.get(rec.codeIndexes![0]).levels, [340, 6566, 2290]);
   // The raw blocks' codes are there too (the prompt holds the six history codes).
   const rawStart = text.indexOf('[raw prompt');
-  assert.equal(a.codes.filter((c) => c.span.start > rawStart).length, 7);
+  assert.equal(a.codes.toArray().filter((c) => c.span.start > rawStart).length, 7);
   // Header and comments are not scanned.
-  assert.ok(a.codes.every((c) => c.span.start > text.indexOf('[history]')));
+  assert.ok(a.codes.toArray().every((c) => c.span.start > text.indexOf('[history]')));
 });
 
 test('Chinese reasoning: steps, text and offsets in UTF-16 units', () => {
@@ -75,7 +75,7 @@ test('Chinese reasoning: steps, text and offsets in UTF-16 units', () => {
     ['c1', 'h4'],
   );
   const p1 = a.traces[0].steps.find((s) => s.id === 'p1')!;
-  const code = a.codes[p1.codeIndexes![0]];
+  const code = a.codes.get(p1.codeIndexes![0]);
   assert.equal(text.slice(code.span.start, code.span.end), '<|sid_begin|><s_a_1502><|sid_end|>');
   assert.equal(a.outline[0].name, 'user u_31877');
 });
@@ -229,7 +229,7 @@ test('hostile inputs never throw and always yield an analysis', () => {
   assert.deepEqual(analyzeRtrace('%rtrace 1', ctx).problems, []);
   const bom = analyzeRtrace('\uFEFF%rtrace 1\r\n[history]\r\nh1 <s_a_1><s_b_2><s_c_3>\r\n', ctx);
   assert.deepEqual(bom.problems, []);
-  assert.equal(bom.codes[0].span.start, '\uFEFF%rtrace 1\r\n[history]\r\nh1 '.length);
+  assert.equal(bom.codes.get(0).span.start, '\uFEFF%rtrace 1\r\n[history]\r\nh1 '.length);
 });
 
 test('100k steps analyse in reasonable time', () => {

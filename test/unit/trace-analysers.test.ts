@@ -65,7 +65,7 @@ test('JSONL chat records: messages as arrays, as plain strings, as a JSON string
 test('generic JSON: codes only, no traces', () => {
   const a = analyzeJsonl(JSON.stringify({ table: { x: '<s_a_1><s_b_2><s_c_3>', y: ['<s_a_4>'] } }, null, 2), ctx);
   assert.equal(a.codes.length, 2);
-  assert.equal(a.codes[1].kind, 'prefix');
+  assert.equal(a.codes.get(1).kind, 'prefix');
   assert.equal(a.traces.length, 0);
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileGrammar, presetSpec, scanCodes } from '../../server/items/grammar';
+import { CodeList } from '../../server/items/code-list';
 import { findCodes } from '../../server/trace/codes';
 
 function random(seed: number): () => number {
@@ -28,7 +29,7 @@ for (const name of ['openonerec', 'onereason', 'onerec-think', 'paper'] as const
         s += r < 0.3 ? `${g.spec.begin[0]?.token ?? ''}${clean()}${g.spec.end[0] ?? ''}` : r < 0.45 ? clean() : pieces[Math.floor(rnd() * pieces.length)];
       }
       const from = Math.floor(rnd() * 3);
-      assert.deepEqual(findCodes(s, g, from, s.length), scanCodes(s, g, from, s.length), JSON.stringify(s));
+      assert.deepEqual(findCodes(s, g, from, s.length, new CodeList(g)).toArray(), scanCodes(s, g, from, s.length), JSON.stringify(s));
     }
   });
 }
@@ -36,5 +37,5 @@ for (const name of ['openonerec', 'onereason', 'onerec-think', 'paper'] as const
 test('findCodes falls back to scanCodes for a custom grammar whose tokens do not share a first character', () => {
   const g = compileGrammar({ name: 'x', levels: ['A{n};', 'B{n};'], codebookSize: 10, begin: [{ token: '[' }], end: [']'] });
   const s = 'x [A1;B2;] A3;B4; A11;';
-  assert.deepEqual(findCodes(s, g), scanCodes(s, g));
+  assert.deepEqual(findCodes(s, g, 0, s.length, new CodeList(g)).toArray(), scanCodes(s, g));
 });

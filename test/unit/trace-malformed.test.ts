@@ -45,7 +45,7 @@ test('invalid UTF-8 decodes to U+FFFD and does not disturb offsets', () => {
   assert.ok(text.includes('\ufffd'));
   const a = analyzeDocument(text, 'jsonl', ctx);
   assert.equal(a.codes.length, 1);
-  assert.equal(text.slice(a.codes[0].span.start, a.codes[0].span.end), code);
+  assert.equal(text.slice(a.codes.get(0).span.start, a.codes.get(0).span.end), code);
 });
 
 test('JSONL: a broken line is reported with its line number and skipped; other lines are analysed', () => {
@@ -69,7 +69,7 @@ test('garbage never throws', () => {
     for (const kind of ['benchmark', 'jsonl', 'text'] as const) {
       const a = analyzeDocument(s, kind, ctx);
       for (const m of a.codes) assert.ok(m.span.start >= 0 && m.span.end <= s.length && m.span.start <= m.span.end, s);
-      for (let j = 1; j < a.codes.length; j++) assert.ok(a.codes[j - 1].span.start <= a.codes[j].span.start, s);
+      for (let j = 1; j < a.codes.length; j++) assert.ok(a.codes.get(j - 1).span.start <= a.codes.get(j).span.start, s);
     }
   }
 });

@@ -12,7 +12,8 @@
  * one of its escapes could change the codes in it (see strings.ts).
  */
 import type { CompiledGrammar } from '../../items/grammar';
-import type { CodeMatch, Span } from '../../items/types';
+import { CodeList } from '../../items/code-list';
+import type { Span } from '../../items/types';
 import { findCodes } from '../codes';
 import { decodeJsonString, remapMatch, escapesAreInert, tokenChars, type OffsetMap, type TokenChars } from './strings';
 
@@ -54,7 +55,7 @@ export interface JsonDoc {
 export interface JsonScanOptions {
   grammar: CompiledGrammar;
   /** Where found codes go (document offsets, in order). */
-  codes: CodeMatch[];
+  codes: CodeList;
   /** Containers deeper than this are checked and scanned but not kept (0 keeps only top-level values). */
   keepDepth: number;
   /** Accept several top-level values (JSON Lines read as one stream); otherwise one. */
@@ -283,18 +284,24 @@ export class JsonScanner {
         findCodes(this.text, this.options.grammar, start, end, codes);
         return;
       }
-      const mark = codes.length;
-      findCodes(this.text, this.options.grammar, start, end, codes);
-      for (let i = mark; i < codes.length; i++) remapMatch(codes[i], map);
+      this.remapped(this.text, start, end, map);
       return;
     }
     const decoded = decodeJsonString(this.text, start, end, map);
-    const mark = codes.length;
-    findCodes(decoded.text, this.options.grammar, 0, decoded.text.length, codes);
-    for (let i = mark; i < codes.length; i++) remapMatch(codes[i], decoded.map);
+    this.remapped(decoded.text, 0, decoded.text.length, decoded.map);
     if (decoded.invalid.length > 0) {
       const b = decoded.invalid[0];
       this.error(b, Math.min(b + 2, end), `invalid escape "${this.text.slice(b, Math.min(b + 2, end))}" in a string`);
+    }
+  }
+
+  /** Codes of a text whose offsets are not document offsets, moved to the document through `map`. */
+  private remapped(text: string, start: number, end: number, map: OffsetMap): void {
+    const found = findCodes(text, this.options.grammar, start, end, new CodeList(this.options.grammar));
+    for (let i = 0; i < found.length; i++) {
+      const m = found.get(i);
+      remapMatch(m, map);
+      this.options.codes.push(m);
     }
   }
 
@@ -308,13 +315,13 @@ export class JsonScanner {
     if (!((c === 91 && last === 93) || (c === 123 && last === 125))) return false;
     const decoded = escaped ? decodeJsonString(text, start, end, this.doc.map) : undefined;
     if (decoded && decoded.invalid.length > 0) return false;
-    const codes: CodeMatch[] = [];
+    const codes = new CodeList(this.options.grammar);
     const inner = decoded
       ? new JsonScanner(decoded.text, 0, decoded.text.length, { ...this.options, codes, sequence: false }, decoded.map)
       : new JsonScanner(text, start, end, { ...this.options, codes, sequence: false }, this.doc.map);
     inner.run();
     if (inner.doc.problems.length > 0) return false;
-    for (const m of codes) this.options.codes.push(m);
+    this.options.codes.append(codes);
     node.nested = inner.doc;
     return true;
   }

@@ -4,6 +4,7 @@
  * and checked as a reasoning graph. Never throws.
  */
 import type { LayerSpec } from '../../../protocol/settings';
+import { CodeList } from '../../items/code-list';
 import type { CodeMatch, Span } from '../../items/types';
 import type { Analysis, AnalyzeContext, GroundTruthItem, Problem, Recommendation, Step, TraceUnit } from '../model';
 import { checkEvidence, type GraphEntry } from './evidence';
@@ -22,7 +23,7 @@ export function analyzeRtrace(text: string, ctx: AnalyzeContext): Analysis {
   } catch (e) {
     // A bug here must not take the language server down with it; say so instead.
     const message = `RecLens could not analyse this trace (${(e as Error).message}); please report it with the file.`;
-    return { kind: 'rtrace', codes: [], traces: [], outline: [], folds: [], problems: [problem(0, 0, 'rtrace/internal', message)] };
+    return { kind: 'rtrace', codes: new CodeList(ctx.grammar), traces: [], outline: [], folds: [], problems: [problem(0, 0, 'rtrace/internal', message)] };
   }
 }
 
@@ -69,7 +70,7 @@ function analyze(text: string, ctx: AnalyzeContext): Analysis {
   const detail = [trace.header?.model, trace.header?.checkpoint, trace.header?.mode].filter(Boolean).join(' · ');
   return {
     kind: 'rtrace',
-    codes,
+    codes: CodeList.from(ctx.grammar, codes),
     traces: [trace],
     outline: buildOutline(tree, text.length, (s) => resolved.get(s), title, detail),
     folds: buildFolds(tree),
