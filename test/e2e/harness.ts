@@ -209,15 +209,17 @@ export class Workbench {
    * Hovers the first occurrence of `text` in the active editor and returns the
    * hover's text. Retries (moving the mouse away and back) until `until`
    * accepts the text: activation is lazy, so early hovers can be empty.
+   * With `part`, the mouse goes onto that substring of the occurrence (e.g. the
+   * `c4` of `<- c1, c4`), so a short, repeated word can be pinned down.
    */
-  async hoverText(text: string, options: { until?: (hover: string) => boolean; timeoutMs?: number } = {}): Promise<string> {
+  async hoverText(text: string, options: { until?: (hover: string) => boolean; timeoutMs?: number; part?: string } = {}): Promise<string> {
     const { page } = this;
     const until = options.until ?? ((h: string) => h.trim().length > 0);
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     await this.revealText(text);
     let last = '';
     while (Date.now() < deadline) {
-      const box = await this.textBox(text);
+      const box = await this.textBox(text, options.part);
       if (box) {
         await page.mouse.move(5, 5);
         await page.mouse.move(box.x, box.y, { steps: 3 });
@@ -256,16 +258,20 @@ export class Workbench {
     await page.waitForTimeout(200);
   }
 
-  /** The centre of `text` in the visible editor lines (a DOM Range over `.view-line` text), or null. */
-  private async textBox(text: string): Promise<{ x: number; y: number } | null> {
-    return this.page.evaluate((needle) => {
+  /** The centre of `text` (or of `part` inside it) in the visible editor lines (a DOM Range over `.view-line` text), or null. */
+  private async textBox(text: string, part?: string): Promise<{ x: number; y: number } | null> {
+    return this.page.evaluate(([whole, sub]) => {
       const editor = document.querySelector('.part.editor .editor-instance .monaco-editor, .part.editor .monaco-editor');
       const bounds = editor?.getBoundingClientRect();
       for (const line of Array.from(document.querySelectorAll('.part.editor .monaco-editor .view-line'))) {
         // Monaco renders spaces as U+00A0.
         const content = (line.textContent ?? '').replace(/\u00a0/g, ' ');
-        const at = content.indexOf(needle);
-        if (at < 0) continue;
+        const found = content.indexOf(whole);
+        if (found < 0) continue;
+        const inner = sub ? whole.indexOf(sub) : 0;
+        if (inner < 0) return null;
+        const at = found + inner;
+        const needle = sub ?? whole;
         const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
         const range = document.createRange();
         let offset = 0;
@@ -291,7 +297,7 @@ export class Workbench {
         return { x, y };
       }
       return null;
-    }, text);
+    }, [text, part] as const);
   }
 
   /** Runs a command by its palette title (e.g. "View: Toggle Problems"). */
@@ -358,13 +364,27 @@ export class Workbench {
     return out;
   }
 
-  /** Opens the Outline view and returns its rows as shown (label and detail). */
+  /**
+   * Opens the Outline view and returns its rendered rows as "label detail"
+   * (the list is virtual: rows scrolled out of view are not in the DOM).
+   */
   async outline(): Promise<string[]> {
     const { page } = this;
     await this.runCommand('Explorer: Focus on Outline View');
     const rows = page.locator('.outline-pane .monaco-list-row');
     await rows.first().waitFor({ timeout: 15_000 });
-    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return this.outlineRows();
+  }
+
+  /** The Outline rows now rendered, as "label detail" (label and detail are adjacent spans without a blank). */
+  async outlineRows(): Promise<string[]> {
+    // No named functions inside: tsx's transform would make them call a `__name` helper the page lacks.
+    return this.page.locator('.outline-pane .monaco-list-row').evaluateAll((els) =>
+      els.map((el) => {
+        const [label, detail] = ['.label-name', '.label-description'].map((sel) => (el.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim());
+        return (label ? `${label} ${detail}` : ((el as HTMLElement).innerText ?? '').replace(/\s+/g, ' ')).trim();
+      }),
+    );
   }
 
   /** The content frame of the active webview (VS Code nests it in two iframes). */
