@@ -89,8 +89,11 @@ function stepCompletions(analysis: Analysis, before: string, offset: number, arr
   const partial = /[\w.-]*$/.exec(tail)?.[0] ?? '';
   const trace = analysis.traces.find((t) => offset >= t.span.start && offset <= t.span.end);
   if (!trace) return undefined;
+  const arrowAt = offset - before.length + at;
+  // Only steps written before the one being edited: a step cannot cite itself or a later step.
+  const current = trace.steps.find((s) => s.span.start <= arrowAt && arrowAt <= s.span.end);
   const items = trace.steps
-    .filter((s) => s.span.start < offset - before.length + at && s.id.startsWith(partial))
+    .filter((s) => s !== current && s.span.end <= arrowAt && s.id.startsWith(partial))
     .map((s, i) => ({ label: s.id, kind: 'step' as const, detail: `${s.layer}: ${shorten(s.text, 60)}`, sortText: String(i).padStart(6, '0') }));
   return items.length ? { replace: { start: offset - partial.length, end: offset }, items, incomplete: false } : undefined;
 }

@@ -30,7 +30,7 @@ export function hoverAt(analysis: Analysis, offset: number, env: ItemEnv): Hover
   if (target) {
     const step = target.link ? resolveLink(target.trace, target.link.target) : target.step;
     const span = target.link ? target.link.span : target.step.idSpan;
-    if (!step) return { span, markdown: `**${escapeMarkdown(target.link?.target ?? '')}** is not defined in this trace.` };
+    if (!step) return { span, markdown: `**${escapeMarkdown(target.link ? target.link.target : '')}** is not defined in this trace.` };
     return { span, markdown: describeStep(step, target.trace) };
   }
   return undefined;

@@ -8,7 +8,8 @@ export function codeAt(codes: CodeList, offset: number): CodeMatch | undefined {
   return codes.at(offset);
 }
 
-export type StepTarget = { trace: TraceUnit; step: Step; link?: undefined } | { trace: TraceUnit; step: Step; link: EvidenceLink };
+/** A step's id, or an evidence link (of a step or of a recommendation). */
+export type StepTarget = { trace: TraceUnit; step: Step; link?: undefined } | { trace: TraceUnit; link: EvidenceLink };
 
 const inside = (s: { start: number; end: number }, offset: number): boolean => offset >= s.start && offset <= s.end;
 
@@ -19,10 +20,20 @@ export function stepTargetAt(analysis: Analysis, offset: number): StepTarget | u
     for (const step of trace.steps) {
       if (!inside(step.span, offset)) continue;
       if (inside(step.idSpan, offset)) return { trace, step };
-      for (const link of step.evidence) if (inside(link.span, offset)) return { trace, step, link };
+      for (const link of step.evidence) if (inside(link.span, offset)) return { trace, link };
+    }
+    for (const rec of trace.recommendations ?? []) {
+      if (!inside(rec.span, offset)) continue;
+      for (const link of rec.evidence) if (inside(link.span, offset)) return { trace, link };
     }
   }
   return undefined;
+}
+
+/** Every evidence link of a trace: those of its steps and of its recommendations. */
+export function* linksOf(trace: TraceUnit): IterableIterator<EvidenceLink> {
+  for (const step of trace.steps) yield* step.evidence;
+  for (const rec of trace.recommendations ?? []) yield* rec.evidence;
 }
 
 /** The step a link points at, in the same trace. */

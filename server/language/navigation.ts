@@ -3,7 +3,7 @@ import { codeKey } from '../items/grammar';
 import type { Span } from '../items/types';
 import type { Analysis } from '../trace/model';
 import type { ItemEnv } from './hover';
-import { codeAt, resolveLink, stepTargetAt } from './locate';
+import { codeAt, linksOf, resolveLink, stepTargetAt } from './locate';
 
 /** A place in this document (`span`) or in another file (`path` + zero-based `line`). */
 export type Target = { span: Span } | { path: string; line: number };
@@ -35,9 +35,7 @@ export function referencesAt(analysis: Analysis, offset: number, includeDeclarat
   if (!target) return [];
   const id = target.link ? target.link.target : target.step.id;
   const spans: Span[] = [];
-  for (const step of target.trace.steps) {
-    if (includeDeclaration && step.id === id) spans.push(step.idSpan);
-    for (const link of step.evidence) if (link.target === id) spans.push(link.span);
-  }
+  if (includeDeclaration) for (const step of target.trace.steps) if (step.id === id) spans.push(step.idSpan);
+  for (const link of linksOf(target.trace)) if (link.target === id) spans.push(link.span);
   return spans.sort((a, b) => a.start - b.start);
 }

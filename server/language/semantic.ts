@@ -1,6 +1,7 @@
 /** Semantic tokens: code parts and step ids, so themes colour them even where no TextMate grammar applies. */
 import type { Span } from '../items/types';
 import type { Analysis } from '../trace/model';
+import { linksOf } from './locate';
 
 export const tokenTypes = ['keyword', 'enumMember', 'number', 'variable'] as const;
 export const tokenModifiers = ['declaration'] as const;
@@ -21,10 +22,9 @@ export function semanticTokens(analysis: Analysis): SemanticToken[] {
     if (code.end) out.push({ span: code.end, type: 'keyword' });
   }
   for (const trace of analysis.traces) {
-    for (const step of trace.steps) {
-      if (step.idSpan.end > step.idSpan.start) out.push({ span: step.idSpan, type: 'variable', declaration: true });
-      for (const link of step.evidence) out.push({ span: link.span, type: 'variable' });
-    }
+    // A history step of a dump has its code as its id: the code's own tokens colour it.
+    for (const step of trace.steps) if (step.idSpan.end > step.idSpan.start && !analysis.codes.at(step.idSpan.start)) out.push({ span: step.idSpan, type: 'variable', declaration: true });
+    for (const link of linksOf(trace)) out.push({ span: link.span, type: 'variable' });
   }
   return out.sort((a, b) => a.span.start - b.span.start);
 }

@@ -139,19 +139,19 @@ export function startServer(connection: Connection): void {
     return hover ? { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toRange(doc, hover.span) } : null;
   });
 
-  connection.onDocumentSymbol(({ textDocument }) => {
+  connection.onDocumentSymbol(async ({ textDocument }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return [];
     const convert = (n: OutlineNode): DocumentSymbol =>
       DocumentSymbol.create(n.name || '(unnamed)', n.detail, symbolKinds[n.kind], toRange(doc, n.span), toRange(doc, n.selectionSpan), n.children.map(convert));
-    return cache.get(doc).outline.map(convert);
+    return (await cache.get(doc)).outline.map(convert);
   });
 
-  connection.onFoldingRanges(({ textDocument }) => {
+  connection.onFoldingRanges(async ({ textDocument }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return [];
     const ranges: FoldingRange[] = [];
-    for (const f of cache.get(doc).folds) {
+    for (const f of (await cache.get(doc)).folds) {
       const start = doc.positionAt(f.start).line;
       const end = doc.positionAt(f.end).line;
       if (end > start) ranges.push(FoldingRange.create(start, end));
@@ -159,11 +159,11 @@ export function startServer(connection: Connection): void {
     return ranges;
   });
 
-  connection.onDefinition(({ textDocument, position }) => {
+  connection.onDefinition(async ({ textDocument, position }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return [];
     const offset = doc.offsetAt(position);
-    return definitionAt(cache.get(doc), offset, env).map(
+    return definitionAt(await cache.get(doc), offset, env).map(
       (t): Location =>
         'span' in t
           ? { uri: doc.uri, range: toRange(doc, t.span) }
@@ -171,10 +171,10 @@ export function startServer(connection: Connection): void {
     );
   });
 
-  connection.onReferences(({ textDocument, position, context }) => {
+  connection.onReferences(async ({ textDocument, position, context }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return [];
-    return referencesAt(cache.get(doc), doc.offsetAt(position), context.includeDeclaration).map((span) => ({ uri: doc.uri, range: toRange(doc, span) }));
+    return referencesAt(await cache.get(doc), doc.offsetAt(position), context.includeDeclaration).map((span) => ({ uri: doc.uri, range: toRange(doc, span) }));
   });
 
   connection.onCompletion(({ textDocument, position }) => {
@@ -198,11 +198,11 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  connection.languages.inlayHint.on(({ textDocument, range }) => {
+  connection.languages.inlayHint.on(async ({ textDocument, range }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc || !resolved.settings.inlayHints.enabled) return [];
     const span = { start: doc.offsetAt(range.start), end: doc.offsetAt(range.end) };
-    return inlayHints(cache.get(doc), span, env, resolved.settings.inlayHints.maxLength).map((h) => {
+    return inlayHints(await cache.get(doc), span, env, resolved.settings.inlayHints.maxLength).map((h) => {
       const hint = InlayHint.create(doc.positionAt(h.offset), ` ${h.label}`);
       hint.tooltip = h.tooltip;
       hint.paddingLeft = true;
@@ -221,15 +221,15 @@ export function startServer(connection: Connection): void {
     }
     return builder.build();
   };
-  connection.languages.semanticTokens.on(({ textDocument }) => {
+  connection.languages.semanticTokens.on(async ({ textDocument }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc || doc.getText().length > FULL_TOKENS_LIMIT) return { data: [] };
-    return encodeTokens(doc, cache.get(doc));
+    return encodeTokens(doc, await cache.get(doc));
   });
-  connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
+  connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return { data: [] };
-    return encodeTokens(doc, cache.get(doc), doc.offsetAt(range.start), doc.offsetAt(range.end));
+    return encodeTokens(doc, await cache.get(doc), doc.offsetAt(range.start), doc.offsetAt(range.end));
   });
 
   documents.listen(connection);

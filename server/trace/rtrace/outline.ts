@@ -77,6 +77,7 @@ export function buildFolds(tree: RtraceSyntax): Span[] {
     }
     flush();
   };
+  comments(tree.prologue);
   for (const s of tree.sections) {
     if (s.span.end > s.head.start + s.head.text.length) folds.push(s.span);
     for (const n of s.body) if (n.kind === 'step' && n.lines.length > 1) folds.push(n.span);
