@@ -331,7 +331,7 @@ p1 Pasta. <- h1, r1
     assert.deepEqual((list.items[0].textEdit as { range: Range }).range, span(position.line, position.character - 1, position.character));
   });
 
-  test('completion does not offer the step being written', { todo: 'server/language/completion.ts offers the current step id (self-citation is an error)' }, async () => {
+  test('completion does not offer the step being written', async () => {
     const text = `%rtrace 1\n\n[history]\nh1 <|sid_begin|><s_a_12><s_b_340><s_c_7><|sid_end|>\n\n[layer perception]\np1 Pasta. <- \n`;
     const typing = inlineUri('self.rtrace');
     await client.open(typing, text, 'rtrace');
@@ -394,7 +394,7 @@ p1 Pasta. <- h1, r1
     );
   });
 
-  test('folding ranges: a run of comment lines in the header folds', { todo: 'server/trace/rtrace/outline.ts buildFolds folds comment runs in section bodies only, not in the header (docs/trace-format.md: each run of two or more comment lines)' }, async () => {
+  test('folding ranges: a run of comment lines in the header folds', async () => {
     const text = '%rtrace 1\n# first note\n# second note\nuser: u1\n\n[history]\nh1 <|sid_begin|><s_a_12><s_b_340><s_c_7><|sid_end|>\n';
     const commented = inlineUri('header-comments.rtrace');
     await client.open(commented, text, 'rtrace');
@@ -433,7 +433,7 @@ p1 Pasta. <- h1, r1
     );
   });
 
-  test('a recommendation\'s evidence link: definition, hover and references reach the step', { todo: 'server/language/locate.ts stepTargetAt only looks at step evidence, so links on [recommendations] lines get no definition, hover or references' }, async () => {
+  test('a recommendation\'s evidence link: definition, hover and references reach the step', async () => {
     const link = positionOf(TRACE, 'score=-0.3 hit <- r1', 'score=-0.3 hit <- '.length);
     assert.deepEqual(await request.definition(link), [{ uri, range: span(at.r1Id.line, 0, 2) }]);
     assert.match(hoverText(await request.hover(link)), /^\*\*r1\*\* · recommendation/);
@@ -441,6 +441,13 @@ p1 Pasta. <- h1, r1
     assert.deepEqual(
       refs.map((r) => r.range),
       [span(link.line, link.character, link.character + 2)],
+    );
+    const legend = client.capabilities.semanticTokensProvider!.legend;
+    const result = (await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } })) as SemanticTokens;
+    const onRecLine = decodeTokens(result.data, legend.tokenTypes, legend.tokenModifiers).filter((t) => t.line === link.line && t.type === 'variable');
+    assert.deepEqual(
+      onRecLine.map((t) => [t.character, t.length, t.modifiers]),
+      [[link.character, 2, []]],
     );
   });
 
