@@ -111,6 +111,8 @@ export interface LaunchWorkbenchOptions {
   userSettings?: Record<string, unknown>;
   /** A file whose explorer row shows that the workspace has loaded. */
   readyFile?: string;
+  /** Browser viewport; 1400×900 unless given. */
+  viewport?: { width: number; height: number };
 }
 
 /** A running code-server + Chromium page on the workspace, with UI helpers. */
@@ -139,7 +141,7 @@ export class Workbench {
     let browser: Browser | undefined;
     try {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
       // Nothing may leave the machine: the workbench would otherwise try the marketplace and CDNs.
       await context.route('**/*', (route) => {
         const host = new URL(route.request().url()).hostname;
