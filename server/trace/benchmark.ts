@@ -73,12 +73,12 @@ export function* benchmarkSlices(text: string, ctx: AnalyzeContext, options: { r
     if (sample.kind !== 'object') continue;
     const id = samples.kind === 'object' ? (keyOf(doc, sample) ?? String(n)) : idOf(doc, sample, n);
     pending.push(analyseSample(text, doc, sample, id, ctx, analysis, lines));
-    if (n % 1024 === 0) yield;
+    if (n % 128 === 0) yield;
   }
   if (options.reasoning === false) return analysis;
   for (let i = 0; i < pending.length; i++) {
     pending[i]();
-    if (i % 64 === 63) yield;
+    if (i % 8 === 7) yield;
   }
   return analysis;
 }

@@ -11,7 +11,7 @@
 export type Sliced<T> = Generator<void, T, void>;
 
 /** Characters scanned between yields. */
-export const SLICE_CHARS = 1 << 20;
+export const SLICE_CHARS = 1 << 18;
 
 /** Run a sliced analysis to the end, synchronously. */
 export function drain<T>(work: Sliced<T>): T {
