@@ -25,7 +25,7 @@ import {
   type ServerCapabilities,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { StatusNotification } from '../../protocol/messages';
+import { StatusNotification, type StatusParams } from '../../protocol/messages';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const serverPath = path.join(repoRoot, 'dist', 'server.js');
@@ -178,3 +178,16 @@ export function positionOf(text: string, needle: string, delta = 0, from = 0): {
   const line = before.split('\n').length - 1;
   return { line, character: before.length - (before.lastIndexOf('\n') + 1) };
 }
+
+/** The first `reclens/status` (from the `skip`-th on) that satisfies `accept`; by default one with items loaded. */
+export async function waitForStatus(client: TestClient, accept: (s: StatusParams) => boolean = (s) => s.items > 0, skip = 0, ms = 10_000): Promise<StatusParams> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const all = (client.notifications.get(StatusNotification) ?? []) as StatusParams[];
+    const found = all.slice(skip).find(accept);
+    if (found) return found;
+    if (Date.now() > until) throw new Error(`no matching ${StatusNotification} within ${ms} ms; got ${JSON.stringify(all)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+

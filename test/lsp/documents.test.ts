@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { HoverRequest, type Diagnostic, type Hover, type MarkupContent, type Position, type Range, type ShowMessageParams } from 'vscode-languageserver-protocol/node';
 import { StatusNotification, type StatusParams } from '../../protocol/messages';
-import { positionOf, repoRoot, startClient, type TestClient } from './client';
+import { positionOf, repoRoot, startClient, waitForStatus, type TestClient } from './client';
 
 const lspFixtures = path.join(repoRoot, 'test', 'fixtures', 'lsp');
 const hoverText = (h: Hover | null): string => (h ? (h.contents as MarkupContent).value : '');
@@ -43,7 +43,7 @@ describe('incremental edits and closing', () => {
   let client: TestClient;
   before(async () => {
     client = await startClient({ rootPath: lspFixtures, settings: { alignment: { paths: ['items.json'] } } });
-    await waitFor('the item table', () => statuses(client).find((s) => s.items > 0));
+    await waitForStatus(client);
   });
   after(() => client.close());
 
@@ -114,7 +114,7 @@ describe('an alignment table that changes on disk', () => {
     dir = tempDir();
     fs.writeFileSync(table(), `${row('a1', 3, 'Old title')}\n`);
     client = await startClient({ rootPath: dir, settings: { alignment: { paths: ['items.jsonl'] } } });
-    await waitFor('the item table', () => statuses(client).find((s) => s.items === 1));
+    await waitForStatus(client, (s) => s.items === 1);
   });
   after(async () => {
     await client.close();
@@ -135,7 +135,7 @@ describe('an alignment table that changes on disk', () => {
     const next = client.nextDiagnostics(uri);
     fs.writeFileSync(table(), `${row('a1', 3, 'New title')}\n${row('a2', 4, 'Second item')}\n`);
     assert.deepEqual(await next, [], 'the code that was unknown is now in the pool');
-    const status = await waitFor('a new status', () => statuses(client).slice(seen).find((s) => s.items === 2));
+    const status = await waitForStatus(client, (s) => s.items === 2, seen);
     assert.deepEqual(status.tables, [table()]);
     assert.match(hoverText(await hover(client, uri, positionOf(text, '<s_c_3>', 2))), /### New title/);
     assert.match(hoverText(await hover(client, uri, positionOf(text, '<s_c_4>', 2))), /### Second item/);
@@ -156,7 +156,7 @@ describe('settings', () => {
       assert.equal(shown.type, 2, 'a warning');
       assert.ok(shown.message.includes(path.join(dir, 'tables', 'missing.jsonl')), shown.message);
       assert.match(shown.message, /reclens\.alignment\.paths/);
-      const status = await waitFor('a status', () => statuses(client)[0]);
+      const status = await waitForStatus(client, () => true);
       assert.equal(status.items, 0);
       assert.equal(status.problems.length, 1);
     } finally {
@@ -169,7 +169,7 @@ describe('settings', () => {
     const custom = { name: 'mine', levels: ['<c1_{n}>', '<c2_{n}>'], codebookSize: [1024, 1024], begin: [{ token: '<item>' }], end: ['</item>'] };
     const client = await startClient({ rootPath: dir, settings: { itemicTokens: { preset: 'custom', custom }, alignment: { paths: ['custom.jsonl'] } } });
     try {
-      const status = await waitFor('the custom table', () => statuses(client).find((s) => s.items === 1));
+      const status = await waitForStatus(client, (s) => s.items === 1);
       assert.equal(status.grammar, 'mine');
       assert.deepEqual(shownMessages(client), []);
       const uri = 'file:///tmp/reclens-custom.txt';
@@ -199,7 +199,7 @@ describe('settings', () => {
       assert.equal(shown.type, 2);
       assert.match(shown.message, /reclens\.itemicTokens\.custom/);
       assert.match(shown.message, /using "openonerec"/);
-      const status = await waitFor('a status', () => statuses(client)[0]);
+      const status = await waitForStatus(client, () => true);
       assert.equal(status.grammar, 'openonerec');
       assert.ok(status.problems.some((p) => p.includes('reclens.itemicTokens.custom')));
       const uri = 'file:///tmp/reclens-fallback.txt';
@@ -226,7 +226,7 @@ describe('hostile documents', () => {
   let client: TestClient;
   before(async () => {
     client = await startClient({ rootPath: lspFixtures, settings: { alignment: { paths: ['items.json'] } } });
-    await waitFor('the item table', () => statuses(client).find((s) => s.items > 0));
+    await waitForStatus(client);
   });
   after(() => client.close());
 

@@ -26,8 +26,7 @@ import {
   type Range,
   type SemanticTokens,
 } from 'vscode-languageserver-protocol/node';
-import { StatusNotification, type StatusParams } from '../../protocol/messages';
-import { positionOf, repoRoot, startClient, type TestClient } from './client';
+import { positionOf, repoRoot, startClient, waitForStatus, type TestClient } from './client';
 
 const lspFixtures = path.join(repoRoot, 'test', 'fixtures', 'lsp');
 const rtraceFixtures = path.join(repoRoot, 'test', 'fixtures', 'rtrace');
@@ -90,16 +89,6 @@ const at = {
   p1Id: positionOf(TRACE, 'p1 h1 is', 0),
 };
 
-async function statusLoaded(client: TestClient): Promise<StatusParams> {
-  for (let i = 0; i < 400; i++) {
-    const all = (client.notifications.get(StatusNotification) ?? []) as StatusParams[];
-    const last = all[all.length - 1];
-    if (last && last.items > 0) return last;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the server never reported a loaded item table');
-}
-
 interface DecodedToken {
   line: number;
   character: number;
@@ -132,9 +121,15 @@ describe('.rtrace documents with an alignment table', () => {
     definition: async (position: Position, u = uri) => (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: u }, position })) as Location[],
   };
 
+  /** Folding ranges of a document as sorted [startLine, endLine] pairs. */
+  const foldLines = async (u: string): Promise<number[][]> => {
+    const folds = (await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: u } })) as FoldingRange[];
+    return folds.map((f) => [f.startLine, f.endLine]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  };
+
   before(async () => {
     client = await startClient({ rootPath: lspFixtures, settings: { alignment: { paths: ['items.json'] } } });
-    assert.equal((await statusLoaded(client)).items, 8);
+    assert.equal((await waitForStatus(client)).items, 8);
     diagnostics = await client.open(uri, TRACE, 'rtrace');
   });
   after(() => client.close());
@@ -364,8 +359,7 @@ p1 Pasta. <- h1, r1
   });
 
   test('folding ranges: header, each section, and a step spanning several lines', async () => {
-    const folds = (await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } })) as FoldingRange[];
-    const pairs = folds.map((f) => [f.startLine, f.endLine]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const pairs = await foldLines(uri);
     const l = (needle: string): number => lineOf(TRACE, needle);
     assert.deepEqual(pairs, [
       [0, 2],
@@ -379,35 +373,17 @@ p1 Pasta. <- h1, r1
     ]);
   });
 
-  test('folding ranges: a run of comment lines inside a section folds', async () => {
-    const text = '%rtrace 1\nuser: u1\n\n[history]\n# first note\n# second note\n# third note\nh1 <|sid_begin|><s_a_12><s_b_340><s_c_7><|sid_end|>\n';
-    const commented = inlineUri('comments.rtrace');
-    await client.open(commented, text, 'rtrace');
-    const folds = (await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: commented } })) as FoldingRange[];
-    assert.deepEqual(
-      folds.map((f) => [f.startLine, f.endLine]).sort((a, b) => a[0] - b[0] || a[1] - b[1]),
-      [
-        [0, 1],
-        [3, 7],
-        [4, 6],
-      ],
-    );
-  });
-
-  test('folding ranges: a run of comment lines in the header folds', async () => {
-    const text = '%rtrace 1\n# first note\n# second note\nuser: u1\n\n[history]\nh1 <|sid_begin|><s_a_12><s_b_340><s_c_7><|sid_end|>\n';
-    const commented = inlineUri('header-comments.rtrace');
-    await client.open(commented, text, 'rtrace');
-    const folds = (await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: commented } })) as FoldingRange[];
-    assert.deepEqual(
-      folds.map((f) => [f.startLine, f.endLine]).sort((a, b) => a[0] - b[0] || a[1] - b[1]),
-      [
-        [0, 3],
-        [1, 2],
-        [5, 6],
-      ],
-    );
-  });
+  const commentRuns: [where: string, text: string, folds: number[][]][] = [
+    ['inside a section', '%rtrace 1\nuser: u1\n\n[history]\n# first note\n# second note\n# third note\nh1 <|sid_begin|><s_a_12><s_b_340><s_c_7><|sid_end|>\n', [[0, 1], [3, 7], [4, 6]]],
+    ['in the header', '%rtrace 1\n# first note\n# second note\nuser: u1\n\n[history]\nh1 <|sid_begin|><s_a_12><s_b_340><s_c_7><|sid_end|>\n', [[0, 3], [1, 2], [5, 6]]],
+  ];
+  for (const [where, text, expected] of commentRuns) {
+    test(`folding ranges: a run of comment lines ${where} folds`, async () => {
+      const commented = inlineUri(`comments-${where.replace(/\W/g, '-')}.rtrace`);
+      await client.open(commented, text, 'rtrace');
+      assert.deepEqual(await foldLines(commented), expected);
+    });
+  }
 
   test('CRLF line breaks: diagnostics, hover and definition positions are per line', async () => {
     const text = TRACE.replace(/\n/g, '\r\n');
