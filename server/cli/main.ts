@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSettings } from '../config/settings';
 import { findWorkspaceSettings, readSettingsFile } from '../config/workspace-settings';
+import { presetNames } from '../items/presets';
 import { ItemStore } from '../items/store';
 import { checkFile, formatProblem } from './check';
 
@@ -56,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.format !== 'text' && values.format !== 'json') {
     process.stderr.write(`reclens check: --format must be text or json, not "${values.format}"\n`);
+    return 2;
+  }
+  if (values.preset && values.preset !== 'custom' && !(presetNames as string[]).includes(values.preset)) {
+    process.stderr.write(`reclens check: unknown --preset "${values.preset}" (known: ${presetNames.join(', ')})\n`);
     return 2;
   }
   if (positionals.length === 0) {

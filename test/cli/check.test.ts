@@ -161,9 +161,10 @@ describe('reclens check: flags', () => {
     assert.match(outOfRange.message, /256/);
   });
 
-  test('--preset with an unknown name says which presets exist', () => {
+  test('--preset with an unknown name exits 2 and says which presets exist', () => {
     const r = reclens(['check', '--preset', 'nosuch', thinking]);
-    assert.match(r.stderr, /unknown preset "nosuch"/);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown --preset "nosuch"/);
     assert.match(r.stderr, /openonerec, onereason, onerec-think, paper/);
   });
 

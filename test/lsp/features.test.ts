@@ -17,29 +17,18 @@ import {
   type Location,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { StatusNotification, type StatusParams } from '../../protocol/messages';
-import { positionOf, repoRoot, startClient, type TestClient } from './client';
+import { positionOf, repoRoot, startClient, waitForStatus, type TestClient } from './client';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'lsp');
 const read = (name: string): string => fs.readFileSync(path.join(fixtures, name), 'utf8');
 const uriOf = (name: string): string => pathToFileURL(path.join(fixtures, name)).toString();
 const hoverText = (h: Hover | null): string => (h ? (h.contents as MarkupContent).value : '');
 
-async function statusLoaded(client: TestClient): Promise<StatusParams> {
-  for (let i = 0; i < 200; i++) {
-    const all = (client.notifications.get(StatusNotification) ?? []) as StatusParams[];
-    const last = all[all.length - 1];
-    if (last && last.items > 0) return last;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the server never reported a loaded item table');
-}
-
 describe('with an alignment table pulled through workspace/configuration', () => {
   let client: TestClient;
   before(async () => {
     client = await startClient({ rootPath: fixtures, settings: { alignment: { paths: ['items.json'] } } });
-    const status = await statusLoaded(client);
+    const status = await waitForStatus(client);
     assert.equal(status.items, 8);
   });
   after(() => client.close());
@@ -165,7 +154,7 @@ describe('a client that cannot be asked for settings (Neovim-style initializatio
   test('initializationOptions load the table', async () => {
     const client = await startClient({ rootPath: fixtures, initializationOptions: { alignment: { paths: [path.join(fixtures, 'items.json')] } } });
     try {
-      await statusLoaded(client);
+      await waitForStatus(client);
       const text = 'watch <s_a_4000><s_b_1><s_c_1> tonight';
       await client.open('file:///tmp/init.txt', text);
       const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///tmp/init.txt' }, position: positionOf(text, '<s_b_1>', 1) });
