@@ -242,3 +242,14 @@ test('100k steps analyse in reasonable time', () => {
   assert.deepEqual(a.problems, []);
   assert.ok(ms < 5000, `analysis took ${ms.toFixed(0)} ms`);
 });
+
+test('evidence written at the end of a continuation line is flagged, an escaped line is not', () => {
+  const text = ['%rtrace 1', '[history]', 'h1 <s_a_1><s_b_2><s_c_3>', '[layer perception]', 'p1 First line,', '  and more <- h1', '  \\kept as text <- h1', '  <- h1', ''].join('\n');
+  const a = analyzeRtrace(text, ctx);
+  const flagged = a.problems.filter((p) => p.code === 'rtrace/evidence-in-text');
+  assert.equal(flagged.length, 1);
+  assert.equal(text.slice(flagged[0].span.start, flagged[0].span.end), '<- h1');
+  assert.equal(text.slice(0, flagged[0].span.start).split('\n').length, 6);
+  const p1 = a.traces[0].steps.find((s) => s.id === 'p1')!;
+  assert.deepEqual(p1.evidence.map((e) => e.target), ['h1']);
+});

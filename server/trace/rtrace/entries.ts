@@ -110,7 +110,15 @@ export function addContinuation(step: StepNode, line: SourceLine, problems: Prob
     step.alternatives.push(parseAlternatives(text, start, skipBlanks(text, i + 3, end), end, problems));
   } else {
     // A leading backslash escapes a text line that would otherwise read as `<-` or `alt "…"`.
-    const content = text.slice(text.charCodeAt(i) === 92 ? i + 1 : i, end);
+    const escaped = text.charCodeAt(i) === 92;
+    const arrow = escaped ? -1 : findArrow(text, i, end);
+    if (arrow > i && /^<-[\s,]*[A-Za-z]+\d+(?:[\s,]+[A-Za-z]+\d+)*\s*$/.test(text.slice(arrow, end))) {
+      // Looks like evidence but is text: only a step's first line or a line of its own carries evidence.
+      problems.push(
+        problem(start + arrow, start + end, 'rtrace/evidence-in-text', 'This `<- …` is read as step text: evidence goes at the end of the step\'s first line or on an indented line of its own starting with `<-`. Start the line with `\\` to keep it as text.', 'warning'),
+      );
+    }
+    const content = text.slice(escaped ? i + 1 : i, end);
     step.text = step.text === '' ? content : step.text + '\n' + content;
   }
 }
