@@ -106,7 +106,7 @@ export class AnalysisCache {
     const controller = new AbortController();
     const text = doc.getText();
     const version = doc.version;
-    const promise = analyzeDocumentAsync(text, detectKind(doc.uri, doc.languageId, text), this.context(), { signal: controller.signal }).then((analysis) => {
+    const promise = analyzeDocumentAsync(text, detectKind(doc.uri, doc.languageId, text), this.context(), { signal: controller.signal, sliceMs: 4 }).then((analysis) => {
       if (this.running.get(doc.uri)?.promise === promise) this.running.delete(doc.uri);
       this.finish(doc, analysis, version);
       return analysis;

@@ -21,7 +21,7 @@ interface Fast {
   lead: number;
   lead1: string;
   /** Second characters of all tokens: most `<` in a dump (`<think>`, `<|im_start|>`…) are rejected by one lookup. */
-  second: Set<number>;
+  second: Uint8Array;
   begins: { token: string; domain: string }[];
   ends: string[];
   prefixes: string[];
@@ -34,6 +34,13 @@ interface Fast {
 const cache = new WeakMap<CompiledGrammar, Fast>();
 
 const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** A lookup table (by UTF-16 unit) of the tokens' second characters. */
+function secondChars(literals: string[]): Uint8Array {
+  const table = new Uint8Array(65536);
+  for (const l of literals) table[l.charCodeAt(1)] = 1;
+  return table;
+}
 
 function prepare(grammar: CompiledGrammar): Fast {
   let fast = cache.get(grammar);
@@ -59,7 +66,7 @@ function prepare(grammar: CompiledGrammar): Fast {
   fast = {
     lead: ok ? lead : -1,
     lead1: ok ? String.fromCharCode(lead) : '',
-    second: new Set(literals.map((l) => l.charCodeAt(1))),
+    second: secondChars(literals),
     begins,
     ends,
     prefixes,
@@ -153,7 +160,7 @@ function readCommon(text: string, f: Fast, p: number, to: number, out: CodeList)
     }
     out.pushClean(start, p, b, e, n, lvValue);
     // The run goes on only where another token starts right here.
-    if (p + 1 >= to || text.charCodeAt(p) !== f.lead || !f.second.has(text.charCodeAt(p + 1))) return p;
+    if (p + 1 >= to || text.charCodeAt(p) !== f.lead || f.second[text.charCodeAt(p + 1)] !== 1) return p;
   }
 }
 
@@ -193,7 +200,7 @@ let tokIndex = 0;
 
 /** The token at `p` (kind, with `tokEnd`, `tokValue`, `tokIndex` set), mirroring the alternatives of the grammar's regex in order. */
 function tokenAt(text: string, f: Fast, p: number, to: number): number {
-  if (!f.second.has(text.charCodeAt(p + 1))) return NONE;
+  if (f.second[text.charCodeAt(p + 1)] !== 1) return NONE;
   for (let i = 0; i < f.begins.length; i++) {
     const t = f.begins[i].token;
     if (p + t.length <= to && at(text, t, p)) {

@@ -64,7 +64,9 @@ export interface StartOptions {
 
 /** Start the server and initialize it. */
 export async function startClient(options: StartOptions = {}): Promise<TestClient> {
-  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // RECLENS_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles or debugs the server a test or benchmark talks to.
+  const nodeArgs = (process.env.RECLENS_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
