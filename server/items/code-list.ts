@@ -192,6 +192,13 @@ export class CodeList implements Iterable<CodeMatch> {
     return lo;
   }
 
+  /** How many codes lie wholly inside `span`. */
+  countWithin(span: Span): number {
+    let n = 0;
+    for (let i = this.firstStartingFrom(span.start); i < this.n && this.ends[i] <= span.end; i++) n++;
+    return n;
+  }
+
   /** Indexes of the codes lying wholly inside `span`. */
   within(span: Span): number[] {
     const out: number[] = [];

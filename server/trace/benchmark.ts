@@ -21,6 +21,9 @@ import { drain, SLICE_CHARS, type Sliced } from './slices';
 import { codesIn, historyIndex, historySteps, reasoning } from './steps';
 import { promptMode } from './thinking';
 
+/** How deep the JSON skeleton of a dump is kept: root → samples → sample → fields → generations. */
+export const BENCHMARK_KEEP_DEPTH = 4;
+
 /** Analyse a benchmark dump. */
 export function analyzeBenchmark(text: string, ctx: AnalyzeContext): Analysis {
   return drain(benchmarkSlices(text, ctx));
@@ -42,7 +45,7 @@ export function scanBenchmark(text: string, ctx: AnalyzeContext): Analysis {
  */
 export function* benchmarkSlices(text: string, ctx: AnalyzeContext, options: { reasoning?: boolean } = {}): Sliced<Analysis> {
   const codes = new CodeList(ctx.grammar);
-  const scanner = new JsonScanner(text, 0, text.length, { grammar: ctx.grammar, codes, keepDepth: 4, nested: true });
+  const scanner = new JsonScanner(text, 0, text.length, { grammar: ctx.grammar, codes, keepDepth: BENCHMARK_KEEP_DEPTH, nested: true });
   for (let limit = SLICE_CHARS; !scanner.run(limit); limit += SLICE_CHARS) yield;
   const doc = scanner.doc;
   const lines = new LineIndex(text);
@@ -112,7 +115,7 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
   const prompt = member(doc, sample, 'prompt');
   const promptSpan = prompt ? spanOf(doc, prompt) : undefined;
   const mode = prompt?.kind === 'string' && promptSpan ? promptMode(text, promptSpan.start, promptSpan.end) : undefined;
-  if (prompt && promptSpan) field(prompt, `${codesIn(codes, promptSpan).length} history codes${mode ? `, ${mode}` : ''}`);
+  if (prompt && promptSpan) field(prompt, `${codes.countWithin(promptSpan)} history codes${mode ? `, ${mode}` : ''}`);
 
   const generations = member(doc, sample, 'generations');
   const units: { unit: TraceUnit; gen: JsonNode; node: OutlineNode }[] = [];
@@ -131,7 +134,7 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
     });
   }
   const truth = member(doc, sample, 'ground_truth') ?? member(doc, sample, 'groundtruth') ?? member(doc, sample, 'answer');
-  const truthCodes = truth ? codesIn(codes, spanOf(doc, truth)).length : 0;
+  const truthCodes = truth ? codes.countWithin(spanOf(doc, truth)) : 0;
   if (truth) field(truth, truthCodes ? `${truthCodes} item${truthCodes > 1 ? 's' : ''}` : undefined);
   const metadata = member(doc, sample, 'metadata');
   if (metadata) field(metadata);

@@ -53,11 +53,14 @@ export function splitThinking(text: string, from = 0, to = text.length): Thinkin
 
 /** The mode a prompt asks for with Qwen3's soft switches (the last one wins), if any. */
 export function promptMode(text: string, from = 0, to = text.length): Mode | undefined {
-  const slice = text.slice(from, to);
-  const think = slice.lastIndexOf('/think');
-  const noThink = slice.lastIndexOf('/no_think');
-  if (think < 0 && noThink < 0) return undefined;
-  return noThink > think ? 'non-thinking' : 'thinking';
+  // One backward search for "think" (the switch sits near the end of a prompt, after the history),
+  // skipping `<think>` and other words, instead of two searches over the whole prompt.
+  for (let i = text.lastIndexOf('think', to - 5); i >= from; i = text.lastIndexOf('think', i - 1)) {
+    if (i - 1 >= from && text.charCodeAt(i - 1) === 47) return 'thinking';
+    if (i - 4 >= from && text.startsWith('/no_', i - 4)) return 'non-thinking';
+    if (i === 0) break;
+  }
+  return undefined;
 }
 
 /** One `<|im_start|>role … <|im_end|>` turn. */

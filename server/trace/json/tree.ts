@@ -33,8 +33,15 @@ export function keyOf(doc: JsonDoc, node: JsonNode): string | undefined {
 /** The member of an object node with this key (the last one when written twice, as `JSON.parse` does). */
 export function member(doc: JsonDoc, node: JsonNode | undefined, key: string): JsonNode | undefined {
   let found: JsonNode | undefined;
-  if (node?.kind === 'object') for (const child of node.children ?? []) if (keyOf(doc, child) === key) found = child;
+  if (node?.kind === 'object') for (const child of node.children ?? []) if (child.key && keyIs(doc, child.key, key)) found = child;
   return found;
+}
+
+/** Whether a key node spells `key`, compared in place when it has no escapes (no string is made). */
+function keyIs(doc: JsonDoc, k: JsonNode, key: string): boolean {
+  if (k.escaped) return textOf(doc, k) === key;
+  const end = k.closed ? k.end - 1 : k.end;
+  return end - (k.start + 1) === key.length && doc.text.startsWith(key, k.start + 1);
 }
 
 /** A node's span in document offsets. */

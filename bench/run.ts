@@ -1,0 +1,46 @@
+/**
+ * `npm run bench`: every benchmark, then the figures written into the
+ * README between the bench markers. `--no-readme` only prints them.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { benchHover } from './hover';
+import { benchParse } from './parse';
+
+const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const parse = await benchParse();
+  console.log('parse', parse);
+  const hover = await benchHover();
+  console.log('hover', hover);
+
+  const mb = (n: number): string => `${fmt(n / 1e6, 1)} MB`;
+  const lines = [
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| benchmark | figure | baseline (same run) | ratio | target |',
+    '|---|---|---|---|---|',
+    `| every itemic code + the JSON skeleton of a ${mb(parse.bytes)} benchmark dump (${parse.codes.toLocaleString('en')} codes) | ${fmt(parse.scanMs, 0)} ms | \`JSON.parse\` of the same text: ${fmt(parse.jsonParseMs, 0)} ms | ${fmt(parse.scanMs / parse.jsonParseMs)} | ≤ 1.0 |`,
+    `| … plus samples, generations, outline and folds (what opening the dump waits for) | ${fmt(parse.structureMs, 0)} ms | same | ${fmt(parse.structureMs / parse.jsonParseMs)} | |`,
+    `| … plus every generation's reasoning steps (${parse.traces.toLocaleString('en')} traces; runs in slices after opening) | ${fmt(parse.fullMs, 0)} ms | same | ${fmt(parse.fullMs / parse.jsonParseMs)} | |`,
+    `| hover over LSP on that dump, ${hover.after.n} codes, p50 / p99 | ${fmt(hover.after.p50, 3)} / ${fmt(hover.after.p99, 3)} ms | hover on a one-line document: ${fmt(hover.baseline.p50, 3)} / ${fmt(hover.baseline.p99, 3)} ms | ${fmt(hover.after.p99 / hover.baseline.p99)} (p99) | p99 ≤ 1 ms |`,
+    `| first hover after opening the dump (waits for the server to receive and parse the ${mb(hover.bytes)} didOpen message) | ${fmt(hover.firstHoverMs, 0)} ms | | | |`,
+    `| hover while the dump is still being analysed (${hover.duringAnalysis.n} hovers) p50 / p99 / max | ${fmt(hover.duringAnalysis.p50, 2)} / ${fmt(hover.duringAnalysis.p99, 2)} / ${fmt(hover.duringAnalysis.max, 1)} ms | | | answers before diagnostics |`,
+    `| open the dump → first diagnostics (includes sending ${mb(hover.bytes)} over JSON-RPC) | ${fmt(hover.openToDiagnosticsMs, 0)} ms | | | |`,
+  ];
+  const table = lines.join('\n');
+  console.log(`\n${table}\n`);
+  if (process.argv.includes('--no-readme')) return;
+  const readme = path.join(__dirname, '..', 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`);
+  fs.writeFileSync(readme, updated);
+  console.log('README.md updated');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
