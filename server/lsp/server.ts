@@ -212,7 +212,7 @@ export function startServer(connection: Connection): void {
 
   const encodeTokens = (doc: TextDocument, analysis: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER) => {
     const builder = new SemanticTokensBuilder();
-    for (const t of semanticTokens(analysis)) {
+    for (const t of semanticTokens(analysis, { start: from, end: to })) {
       if (t.span.end < from || t.span.start > to) continue;
       const start = doc.positionAt(t.span.start);
       const end = doc.positionAt(t.span.end);

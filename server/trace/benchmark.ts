@@ -21,6 +21,9 @@ import { drain, SLICE_CHARS, type Sliced } from './slices';
 import { codesIn, historyIndex, historySteps, reasoning } from './steps';
 import { promptMode } from './thinking';
 
+/** Dumps bigger than this (characters) rebuild a generation's steps when asked for instead of keeping them. */
+export const LAZY_STEPS_ABOVE = 5_000_000;
+
 /** How deep the JSON skeleton of a dump is kept: root → samples → sample → fields → generations. */
 export const BENCHMARK_KEEP_DEPTH = 4;
 
@@ -43,7 +46,7 @@ export function scanBenchmark(text: string, ctx: AnalyzeContext): Analysis {
  * (codes, samples, generations), then the reasoning of each generation
  * (thinking split into layer steps, recommendations, hits, layer problems).
  */
-export function* benchmarkSlices(text: string, ctx: AnalyzeContext, options: { reasoning?: boolean } = {}): Sliced<Analysis> {
+export function* benchmarkSlices(text: string, ctx: AnalyzeContext, options: { reasoning?: boolean; lazyStepsAbove?: number } = {}): Sliced<Analysis> {
   const codes = new CodeList(ctx.grammar);
   const scanner = new JsonScanner(text, 0, text.length, { grammar: ctx.grammar, codes, keepDepth: BENCHMARK_KEEP_DEPTH, nested: true });
   for (let limit = SLICE_CHARS; !scanner.run(limit); limit += SLICE_CHARS) yield;
@@ -71,11 +74,12 @@ export function* benchmarkSlices(text: string, ctx: AnalyzeContext, options: { r
   }
   let n = 0;
   const pending: (() => void)[] = [];
+  const lazy = text.length > (options.lazyStepsAbove ?? LAZY_STEPS_ABOVE);
   for (const sample of samples.children ?? []) {
     n++;
     if (sample.kind !== 'object') continue;
     const id = samples.kind === 'object' ? (keyOf(doc, sample) ?? String(n)) : idOf(doc, sample, n);
-    pending.push(analyseSample(text, doc, sample, id, ctx, analysis, lines));
+    pending.push(analyseSample(text, doc, sample, id, ctx, analysis, lines, lazy));
     if (n % 128 === 0) yield;
   }
   if (options.reasoning === false) return analysis;
@@ -100,8 +104,14 @@ function metricsOf(doc: JsonDoc, sample: JsonNode): string {
   return parts.join(' ');
 }
 
-/** The sample's structure now; returns the second pass (its reasoning) to run later. */
-function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string, ctx: AnalyzeContext, analysis: Analysis, lines: LineIndex): () => void {
+/**
+ * The sample's structure now; returns the second pass (its reasoning) to run
+ * later. In big dumps (`lazy`) that pass keeps only what diagnostics and the
+ * outline need; a generation's steps are rebuilt when asked for, so the
+ * server does not hold millions of step objects for a file nobody reads
+ * through.
+ */
+function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string, ctx: AnalyzeContext, analysis: Analysis, lines: LineIndex, lazy: boolean): () => void {
   const codes = analysis.codes;
   const span = spanOf(doc, sample);
   const outline: OutlineNode = { name: id, detail: metricsOf(doc, sample) || undefined, kind: 'sample', span: { start: keySpanOf(doc, sample).start, end: span.end }, selectionSpan: keySpanOf(doc, sample), children: [] };
@@ -113,6 +123,7 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
   };
 
   const prompt = member(doc, sample, 'prompt');
+  const truth = member(doc, sample, 'ground_truth') ?? member(doc, sample, 'groundtruth') ?? member(doc, sample, 'answer');
   const promptSpan = prompt ? spanOf(doc, prompt) : undefined;
   const mode = prompt?.kind === 'string' && promptSpan ? promptMode(text, promptSpan.start, promptSpan.end) : undefined;
   if (prompt && promptSpan) field(prompt, `${codes.countWithin(promptSpan)} history codes${mode ? `, ${mode}` : ''}`);
@@ -127,21 +138,23 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
       if (gen.kind !== 'string') return;
       const gs = spanOf(doc, gen);
       const unit: TraceUnit = { id: `${id}/${i + 1}`, span: gs, mode, steps: [], recommendations: [], groundTruth: [] };
+      if (lazy) defineLazy(unit, () => reason(gen));
       const node: OutlineNode = { name: `generation ${i + 1}`, kind: 'trace', span: gs, selectionSpan: gs, children: [] };
       analysis.traces.push(unit);
       genOutline.children.push(node);
       units.push({ unit, gen, node });
     });
   }
-  const truth = member(doc, sample, 'ground_truth') ?? member(doc, sample, 'groundtruth') ?? member(doc, sample, 'answer');
   const truthCodes = truth ? codes.countWithin(spanOf(doc, truth)) : 0;
   if (truth) field(truth, truthCodes ? `${truthCodes} item${truthCodes > 1 ? 's' : ''}` : undefined);
   const metadata = member(doc, sample, 'metadata');
   if (metadata) field(metadata);
 
-  return () => {
+  // What every generation of the sample shares: its history steps and ground truth.
+  let shared: { history: Step[]; byKey: Map<string, string>; groundTruth: GroundTruthItem[]; truthKeys: Set<string> } | undefined;
+  const sampleContext = (): NonNullable<typeof shared> => {
+    if (shared) return shared;
     const history: Step[] = promptSpan ? historySteps(text, codes, codesIn(codes, promptSpan)) : [];
-    const byKey = historyIndex(codes, history);
     const groundTruth: GroundTruthItem[] = [];
     if (truth) {
       for (const ci of codesIn(codes, spanOf(doc, truth))) {
@@ -149,19 +162,49 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
         groundTruth.push({ item: text.slice(cs.start, cs.end), span: cs, codeIndexes: [ci] });
       }
     }
-    const truthKeys = new Set(groundTruth.map((g) => codes.key(g.codeIndexes![0])));
+    const value = { history, byKey: historyIndex(codes, history), groundTruth, truthKeys: new Set(groundTruth.map((g) => codes.key(g.codeIndexes![0]))) };
+    if (!lazy) shared = value;
+    return value;
+  };
+  const reason = (gen: JsonNode): Reasoned => {
+    const c = sampleContext();
+    const decoded = decodedOf(doc, gen);
+    const r = reasoning({ text: decoded.text, from: 0, to: decoded.text.length, toDoc: decoded.toDoc, doc: text }, codes, ctx.layers, c.byKey);
+    if (c.truthKeys.size > 0) for (const rec of r.recommendations) rec.hit = c.truthKeys.has(codes.key(rec.codeIndexes![0]));
+    return { r, steps: [...c.history, ...r.steps], groundTruth: c.groundTruth };
+  };
+
+  return () => {
+    shared = sampleContext(); // once for all generations of this pass, even when lazy
     for (const { unit, gen, node } of units) {
-      const decoded = decodedOf(doc, gen);
-      const r = reasoning({ text: decoded.text, from: 0, to: decoded.text.length, toDoc: decoded.toDoc, doc: text }, codes, ctx.layers, byKey);
-      if (truthKeys.size > 0) for (const rec of r.recommendations) rec.hit = truthKeys.has(codes.key(rec.codeIndexes![0]));
+      const { r, steps, groundTruth } = reason(gen);
       unit.mode = r.mode ?? mode;
-      unit.steps = [...history, ...r.steps];
-      unit.recommendations = r.recommendations;
-      unit.groundTruth = groundTruth;
       for (const p of r.problems) analysis.problems.push(p as Problem);
       node.detail = [unit.mode, `${r.steps.length} steps`, r.recommendations.length ? `${r.recommendations.length} recommended` : ''].filter(Boolean).join(', ');
+      if (lazy) continue;
+      unit.steps = steps;
+      unit.recommendations = r.recommendations;
+      unit.groundTruth = groundTruth;
       node.children = r.steps.map((st) => ({ name: `${st.id} ${st.layer}`, kind: 'step', span: st.span, selectionSpan: st.idSpan, children: [] }));
     }
+    if (lazy) shared = undefined;
   };
+}
+
+interface Reasoned {
+  r: ReturnType<typeof reasoning>;
+  steps: Step[];
+  groundTruth: GroundTruthItem[];
+}
+
+/** Give a trace steps, recommendations and ground truth that are computed on first use. */
+function defineLazy(unit: TraceUnit, compute: () => Reasoned): void {
+  let done: Reasoned | undefined;
+  const get = (): Reasoned => (done ??= compute());
+  Object.defineProperties(unit, {
+    steps: { get: () => get().steps, enumerable: true, configurable: true },
+    recommendations: { get: () => get().r.recommendations, enumerable: true, configurable: true },
+    groundTruth: { get: () => get().groundTruth, enumerable: true, configurable: true },
+  });
 }
 
