@@ -6,6 +6,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { HoverRequest } from 'vscode-languageserver-protocol/node';
+import { defaultLayers } from '../protocol/settings';
+import { resolveGrammar } from '../server/items/grammar';
+import { emptyLookup } from '../server/items/memory-lookup';
+import { hoverAt } from '../server/language/hover';
+import { analyzeDocument } from '../server/trace/analyze';
 import { startClient } from '../test/lsp/client';
 import { generateDump } from './dump';
 
@@ -17,6 +22,8 @@ export interface HoverFigures {
   duringAnalysis: { n: number; p50: number; p99: number; max: number };
   after: { n: number; p50: number; p99: number };
   baseline: { p50: number; p99: number };
+  /** The hover computation alone, in this process, on the analysed dump (no RPC). */
+  inProcess: { p50: number; p99: number };
 }
 
 const quantile = (xs: number[], q: number): number => {
@@ -24,8 +31,8 @@ const quantile = (xs: number[], q: number): number => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 
-/** Positions (line, character) of up to `n` codes spread over the text. */
-function codePositions(text: string, n: number): { line: number; character: number }[] {
+/** Offsets of up to `n` codes spread over the text (inside a level token). */
+function codeOffsets(text: string, n: number): number[] {
   const offsets: number[] = [];
   const step = Math.floor(text.length / n);
   for (let at = 0; offsets.length < n && at < text.length; at += step) {
@@ -33,6 +40,11 @@ function codePositions(text: string, n: number): { line: number; character: numb
     if (i < 0) break;
     offsets.push(i + 2);
   }
+  return offsets;
+}
+
+/** Positions (line, character) of the given offsets, which are in increasing order. */
+function codePositions(text: string, offsets: number[]): { line: number; character: number }[] {
   const out: { line: number; character: number }[] = [];
   let line = 0;
   let lineStart = 0;
@@ -51,7 +63,9 @@ function codePositions(text: string, n: number): { line: number; character: numb
 /** Run the hover benchmark on a dump of about `bytes` characters. */
 export async function benchHover(bytes = 100_000_000, hovers = 2000): Promise<HoverFigures> {
   const text = generateDump(bytes);
-  const positions = codePositions(text, hovers);
+  const offsets = codeOffsets(text, hovers);
+  const positions = codePositions(text, offsets);
+  const inProcess = hoverInProcess(text, offsets);
   const client = await startClient({ settings: {} });
   try {
     const hover = async (uri: string, position: { line: number; character: number }): Promise<number> => {
@@ -87,10 +101,27 @@ export async function benchHover(bytes = 100_000_000, hovers = 2000): Promise<Ho
       duringAnalysis: { n: during.length, p50: quantile(during, 0.5), p99: quantile(during, 0.99), max: Math.max(0, ...during) },
       after: { n: after.length, p50: quantile(after, 0.5), p99: quantile(after, 0.99) },
       baseline: { p50: quantile(baseline, 0.5), p99: quantile(baseline, 0.99) },
+      inProcess,
     };
   } finally {
     await client.close();
   }
+}
+
+/** p50/p99 of `hoverAt` itself on the analysed dump. */
+function hoverInProcess(text: string, offsets: number[]): { p50: number; p99: number } {
+  const grammar = resolveGrammar('openonerec', null).grammar;
+  const analysis = analyzeDocument(text, 'benchmark', { grammar, layers: defaultLayers });
+  const env = { grammar, lookup: emptyLookup };
+  const times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const offset of offsets) {
+      const t = performance.now();
+      if (!hoverAt(analysis, offset, env)) throw new Error(`no hover at offset ${offset}`);
+      times.push(performance.now() - t);
+    }
+  }
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
 }
 
 if (require.main === module) {

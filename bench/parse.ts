@@ -29,8 +29,9 @@ export interface ParseFigures {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pause = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/** Time one run of `f`. */
+/** Time one run of `f`, after a full collection when the benchmark runs with --expose-gc (so earlier runs' garbage is not billed to it). */
 function time(f: () => void): number {
+  (globalThis as { gc?: () => void }).gc?.();
   const t = performance.now();
   f();
   return performance.now() - t;

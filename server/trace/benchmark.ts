@@ -12,11 +12,12 @@
  * folds.
  */
 import { CodeList } from '../items/code-list';
+import type { Span } from '../items/types';
 import type { JsonDoc, JsonNode } from './json/scan';
 import { JsonScanner } from './json/scan';
 import { decodedOf, keyOf, keySpanOf, member, spanOf, textOf } from './json/tree';
 import { LineIndex } from './lines';
-import type { Analysis, AnalyzeContext, GroundTruthItem, OutlineNode, Problem, Step, TraceUnit } from './model';
+import type { Analysis, AnalyzeContext, GroundTruthItem, OutlineNode, Problem, Recommendation, Step, TraceUnit } from './model';
 import { drain, SLICE_CHARS, type Sliced } from './slices';
 import { codesIn, historyIndex, historySteps, reasoning } from './steps';
 import { promptMode } from './thinking';
@@ -137,8 +138,7 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
     items.forEach((gen, i) => {
       if (gen.kind !== 'string') return;
       const gs = spanOf(doc, gen);
-      const unit: TraceUnit = { id: `${id}/${i + 1}`, span: gs, mode, steps: [], recommendations: [], groundTruth: [] };
-      if (lazy) defineLazy(unit, () => reason(gen));
+      const unit: TraceUnit = lazy ? new LazyTrace(`${id}/${i + 1}`, gs, mode, () => reason(gen)) : { id: `${id}/${i + 1}`, span: gs, mode, steps: [], recommendations: [], groundTruth: [] };
       const node: OutlineNode = { name: `generation ${i + 1}`, kind: 'trace', span: gs, selectionSpan: gs, children: [] };
       analysis.traces.push(unit);
       genOutline.children.push(node);
@@ -197,14 +197,30 @@ interface Reasoned {
   groundTruth: GroundTruthItem[];
 }
 
-/** Give a trace steps, recommendations and ground truth that are computed on first use. */
-function defineLazy(unit: TraceUnit, compute: () => Reasoned): void {
-  let done: Reasoned | undefined;
-  const get = (): Reasoned => (done ??= compute());
-  Object.defineProperties(unit, {
-    steps: { get: () => get().steps, enumerable: true, configurable: true },
-    recommendations: { get: () => get().r.recommendations, enumerable: true, configurable: true },
-    groundTruth: { get: () => get().groundTruth, enumerable: true, configurable: true },
-  });
-}
+/** A trace whose steps, recommendations and ground truth are computed on first use (getters on the prototype keep construction cheap). */
+class LazyTrace implements TraceUnit {
+  private done: Reasoned | undefined;
 
+  constructor(
+    readonly id: string,
+    readonly span: Span,
+    public mode: TraceUnit['mode'],
+    private readonly compute: () => Reasoned,
+  ) {}
+
+  private get reasoned(): Reasoned {
+    return (this.done ??= this.compute());
+  }
+
+  get steps(): Step[] {
+    return this.reasoned.steps;
+  }
+
+  get recommendations(): Recommendation[] {
+    return this.reasoned.r.recommendations;
+  }
+
+  get groundTruth(): GroundTruthItem[] {
+    return this.reasoned.groundTruth;
+  }
+}

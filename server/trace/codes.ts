@@ -106,16 +106,38 @@ export function findCodes(text: string, grammar: CompiledGrammar, from: number, 
   // Runs of complete codes are read by layout; the text between them by token.
   // Splitting there is exact: a run starts with a begin token, which closes
   // any code before it, and ends with an end token, which closes its last code.
-  const src = to < text.length ? text.slice(0, to) : text;
   let gap = from;
-  re.lastIndex = from;
-  for (let m = re.exec(src); m !== null; m = re.exec(src)) {
-    if (m.index > gap) scanRange(text, grammar, f, gap, m.index, out);
-    gap = re.lastIndex;
-    readRun(text, grammar, f, m.index, gap, out);
+  for (let run = nextRun(text, re, from); run.start < to; run = nextRun(text, re, gap)) {
+    if (run.end > to) {
+      // A run that crosses the range's end: read the rest of the range token by token.
+      break;
+    }
+    if (run.start > gap) scanRange(text, grammar, f, gap, run.start, out);
+    readRun(text, grammar, f, run.start, run.end, out);
+    gap = run.end;
   }
   if (gap < to) scanRange(text, grammar, f, gap, to, out);
   return out;
+}
+
+// The last run search, like `nextLead`: callers scan the strings of one big
+// text in order, and each search would otherwise run ahead to the next run.
+const noRun = { start: Infinity, end: Infinity };
+let runText = '';
+let runRe: RegExp | undefined;
+let runFrom = 0;
+let runHit = noRun;
+
+/** The first run at or after `from` (start = Infinity when none), remembering the answer for the next, nearby query. */
+function nextRun(text: string, re: RegExp, from: number): { start: number; end: number } {
+  if (re === runRe && text === runText && from >= runFrom && from <= runHit.start) return runHit;
+  re.lastIndex = from;
+  const m = re.exec(text);
+  runText = text;
+  runRe = re;
+  runFrom = from;
+  runHit = m ? { start: m.index, end: re.lastIndex } : noRun;
+  return runHit;
 }
 
 /** Read a run matched by `Fast.run`: its layout is known, so only the numbers are read. */
