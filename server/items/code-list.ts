@@ -170,26 +170,12 @@ export class CodeList implements Iterable<CodeMatch> {
 
   /** Index of the first code that ends at or after `offset`. */
   firstEndingFrom(offset: number): number {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ends[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.ends, this.n, offset);
   }
 
   /** Index of the first code that starts at or after `offset`. */
   firstStartingFrom(offset: number): number {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.starts[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.starts, this.n, offset);
   }
 
   /** How many codes lie wholly inside `span`. */
@@ -244,6 +230,18 @@ export class CodeList implements Iterable<CodeMatch> {
     }
     return this.n++;
   }
+}
+
+/** The first index below `n` whose value is at least `offset` (values ascending). */
+function lowerBound(values: Int32Array, n: number, offset: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Decimal digits of a non-negative integer. */
