@@ -101,7 +101,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        documentSymbolProvider: true,
+        documentSymbolProvider: { label: 'RecLens' },
         foldingRangeProvider: true,
         definitionProvider: true,
         referencesProvider: true,
