@@ -20,10 +20,13 @@ import {
   type Connection,
   type InitializeResult,
   type Location,
+  type Range,
+  type SymbolInformation,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { StatusNotification, type StatusParams } from '../../protocol/messages';
 import { resolveSettings, type ResolvedSettings } from '../config/settings';
+import { formatCode } from '../items/grammar';
 import { emptyLookup } from '../items/memory-lookup';
 import { ItemStore } from '../items/store';
 import { completionsAt } from '../language/completion';
@@ -35,6 +38,15 @@ import { semanticTokens, tokenModifiers, tokenTypes } from '../language/semantic
 import type { Analysis, OutlineNode } from '../trace/model';
 import { toDiagnostic, toRange } from './convert';
 import { AnalysisCache } from './documents';
+
+/** Items listed for one workspace-symbol query (Ctrl+T). */
+const MAX_WORKSPACE_SYMBOLS = 200;
+
+/** The start of a 1-based line, as an LSP range (line 1 when unknown). */
+const lineRange = (line: number | undefined): Range => {
+  const l = Math.max(0, (line ?? 1) - 1);
+  return { start: { line: l, character: 0 }, end: { line: l, character: 0 } };
+};
 
 /** Semantic tokens of documents bigger than this are served by range only. */
 const FULL_TOKENS_LIMIT = 2_000_000;
@@ -107,6 +119,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         completionProvider: { triggerCharacters: ['<', '_', '>', ',', ' '] },
         inlayHintProvider: true,
+        workspaceSymbolProvider: true,
         semanticTokensProvider: { legend: { tokenTypes: [...tokenTypes], tokenModifiers: [...tokenModifiers] }, full: true, range: true },
       },
       serverInfo: { name: 'reclens', version: '0.1.0' },
@@ -167,7 +180,7 @@ export function startServer(connection: Connection): void {
       (t): Location =>
         'span' in t
           ? { uri: doc.uri, range: toRange(doc, t.span) }
-          : { uri: pathToFileURL(t.path).toString(), range: { start: { line: t.line, character: 0 }, end: { line: t.line, character: 0 } } },
+          : { uri: pathToFileURL(t.path).toString(), range: lineRange(t.line + 1) },
     );
   });
 
@@ -196,6 +209,18 @@ export function startServer(connection: Connection): void {
         textEdit: { range, newText: i.label },
       })),
     };
+  });
+
+  connection.onWorkspaceSymbol(({ query }) => {
+    if (!query.trim()) return [];
+    return env.lookup.search(query.trim(), MAX_WORKSPACE_SYMBOLS).map(
+      (item): SymbolInformation => ({
+        name: item.title ?? item.caption ?? item.id,
+        kind: SymbolKind.EnumMember,
+        containerName: `${formatCode(env.grammar, item.levels, { domain: item.domain, beginEnd: false })} · ${item.id}`,
+        location: { uri: pathToFileURL(item.source.path).toString(), range: lineRange(item.source.line) },
+      }),
+    );
   });
 
   connection.languages.inlayHint.on(async ({ textDocument, range }) => {

@@ -10,12 +10,14 @@ import {
   DocumentSymbolRequest,
   HoverRequest,
   InlayHintRequest,
+  WorkspaceSymbolRequest,
   type CompletionList,
   type DocumentSymbol,
   type Hover,
   type InlayHint,
   type Location,
   type MarkupContent,
+  type SymbolInformation,
 } from 'vscode-languageserver-protocol/node';
 import { positionOf, repoRoot, startClient, waitForStatus, type TestClient } from './client';
 
@@ -91,6 +93,17 @@ describe('with an alignment table pulled through workspace/configuration', () =>
     assert.equal(locations.length, 1);
     assert.equal(locations[0].uri, uriOf('items.json'));
     assert.match(read('items.json').split('\n')[locations[0].range.start.line], /2001/);
+  });
+
+  test('workspace symbols find items by title and lead to their table row', async () => {
+    const symbols = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'PASTA' })) as SymbolInformation[];
+    assert.equal(symbols.length, 1);
+    assert.equal(symbols[0].name, 'Ten-minute tomato pasta');
+    assert.match(symbols[0].containerName ?? '', /<s_a_12><s_b_340><s_c_7> · 1001/);
+    assert.equal(symbols[0].location.uri, uriOf('items.json'));
+    assert.match(read('items.json').split('\n')[symbols[0].location.range.start.line], /"1001"/);
+    const running = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'run' })) as SymbolInformation[];
+    assert.deepEqual(running.map((s) => s.name).sort(), ['Marathon taper week vlog', 'Trail running in the rain']);
   });
 
   test('completion offers the next level with item counts', async () => {
