@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { documentSelector } from '../protocol/documents';
 import { StatusNotification, type StatusParams } from '../protocol/messages';
+import { showTasks } from './tasks';
 
 let client: LanguageClient | undefined;
 
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       for (const p of status.problems) log.warn(p);
     }),
   );
+  context.subscriptions.push(showTasks(client));
   await client.start();
 }
 

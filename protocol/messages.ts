@@ -16,3 +16,25 @@ export interface StatusParams {
   /** Problems with tables and settings, each naming the file or setting and what to do. */
   problems: string[];
 }
+
+/** Server → client: progress of a long task (building an item index); the client shows a cancellable notification. */
+export const TaskProgressNotification = 'reclens/taskProgress';
+
+export interface TaskProgressParams {
+  /** Identifies the task across notifications. */
+  id: number;
+  /** What runs, e.g. "Indexing pid2sid.parquet". */
+  title: string;
+  /** 0–1 when known. */
+  fraction?: number;
+  message?: string;
+  /** The last notification of the task. */
+  done?: boolean;
+}
+
+/** Client → server: the user cancelled a task. */
+export const CancelTaskNotification = 'reclens/cancelTask';
+
+export interface CancelTaskParams {
+  id: number;
+}
