@@ -85,7 +85,7 @@ export function createMemoryLookup(items: ItemRecord[], sources: string[]): Item
 }
 
 /** 0: the id or a field starts with the query; 1: a word starts with it; 2: anywhere else. */
-function matchRank(item: ItemRecord, hay: string, q: string): number {
+export function matchRank(item: ItemRecord, hay: string, q: string): number {
   if (item.id.toLowerCase() === q) return 0;
   for (const field of [item.title, item.categories, item.caption, item.id]) if (field?.toLowerCase().startsWith(q)) return 0;
   for (let at = hay.indexOf(q); at >= 0; at = hay.indexOf(q, at + 1)) if (at === 0 || !/[\p{L}\p{N}]/u.test(hay[at - 1])) return 1;
