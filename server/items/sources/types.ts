@@ -52,3 +52,26 @@ export interface RowSource {
   /** Problems so far (complete once `batches` is exhausted): the first few listed, the rest counted. */
   problems(): SourceProblem[];
 }
+
+/** The layouts a table can have; the file extension or content picks one unless a spec says. */
+export type TableFormat = 'parquet' | 'jsonl' | 'json' | 'csv' | 'tsv';
+
+/**
+ * One entry of `reclens.alignment.paths` in its object form; a plain string
+ * entry is `{ path }`. Relative paths are resolved by the caller (against the
+ * workspace); a relative `captions` path against the folder of `path`.
+ */
+export interface TableSpec {
+  path: string;
+  /**
+   * OpenOneRec `pid2caption` Parquet file joined on `pid`. Default for a
+   * `pid2sid*.parquet` path: `pid2caption<same suffix>.parquet` in the same
+   * folder, else the only `pid2caption*.parquet` there; `false` joins none.
+   */
+  captions?: string | false;
+  columns?: ColumnMapping;
+  /** A domain for every item of this table (overrides `columns.domain`). */
+  domain?: string;
+  /** The layout, when the extension does not say it (e.g. a `.txt` CSV). */
+  format?: TableFormat;
+}
