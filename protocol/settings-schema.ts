@@ -42,10 +42,36 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
   },
   'reclens.alignment.paths': {
     type: 'array',
-    items: { type: 'string' },
+    items: {
+      anyOf: [
+        { type: 'string' },
+        {
+          type: 'object',
+          required: ['path'],
+          properties: {
+            path: { type: 'string', description: 'The table file (Parquet, JSONL, JSON, CSV, TSV).' },
+            captions: { type: ['string', 'boolean'], description: 'OpenOneRec pid2caption Parquet joined on pid (found beside a pid2sid file by default); false joins none.' },
+            columns: {
+              type: 'object',
+              description: 'Which columns hold what.',
+              properties: {
+                id: { type: 'string' },
+                code: { type: 'string' },
+                levels: { type: 'array', items: { type: 'string' } },
+                text: { type: 'array', items: { type: 'string' } },
+                popularity: { type: 'string' },
+                domain: { type: 'string' },
+              },
+            },
+            domain: { type: 'string', description: 'A domain for every item of this table (OneReason: video, prod, ad, living).' },
+            format: { type: 'string', enum: ['parquet', 'jsonl', 'json', 'csv', 'tsv'] },
+          },
+        },
+      ],
+    },
     default: d.alignment.paths,
     markdownDescription:
-      'Alignment tables that say which item each code is: a OneRec-Think JSON object keyed by item id (`{"sid", "title", "categories"}`) or JSONL with an id, a `sid` and text columns. Relative paths are resolved against the first workspace folder.',
+      'Alignment tables that say which item each code is: OpenOneRec Parquet (`pid2sid` joined with the `pid2caption` beside it), a OneRec-Think JSON object keyed by item id (`{"sid", "title", "categories"}`), or JSONL / CSV / TSV with an id, a code and text columns. An entry is a path or `{"path", "captions", "columns", "domain", "format"}`; several tables form one pool, the begin token\'s domain selecting among them. Relative paths are resolved against the first workspace folder. Tables are indexed once and cached.',
   },
   'reclens.layers': {
     type: 'array',

@@ -4,6 +4,7 @@
  * generated from `settingsSchema` (`npm run gen:settings`), and a test keeps
  * the two in step.
  */
+import type { TableSpec } from '../server/items/sources/types';
 import type { GrammarSpec, PresetName } from '../server/items/types';
 import type { Stage } from '../server/trace/model';
 
@@ -17,7 +18,8 @@ export interface LayerSpec {
 
 export interface ReclensSettings {
   itemicTokens: { preset: PresetName; custom: GrammarSpec | null };
-  alignment: { paths: string[] };
+  /** Tables: a path, or a `TableSpec` (captions file, column mapping, domain, format). */
+  alignment: { paths: (string | TableSpec)[] };
   layers: LayerSpec[];
   inlayHints: { enabled: boolean; maxLength: number };
   diagnostics: { unknownCodes: boolean };

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSettings } from '../config/settings';
+import { resolveTables } from '../config/tables';
 import { findWorkspaceSettings, readSettingsFile } from '../config/workspace-settings';
 import { presetNames } from '../items/presets';
 import { ItemStore } from '../items/store';
@@ -88,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const e of resolved.errors) process.stderr.write(`reclens: ${e}\n`);
 
   const store = new ItemStore();
-  const tablePaths = resolved.settings.alignment.paths.map((p) => path.resolve(base, p));
+  const tablePaths = resolveTables(resolved.settings.alignment.paths, base).map((t) => t.path);
   const { lookup, problems: tableProblems } = await store.load(tablePaths, resolved.grammar);
   store.dispose();
   for (const p of tableProblems) process.stderr.write(`reclens: ${p}\n`);

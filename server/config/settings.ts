@@ -33,8 +33,8 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
   const alignment = isObject(r.alignment) ? r.alignment : {};
   let paths = d.alignment.paths;
   if (alignment.paths !== undefined) {
-    if (Array.isArray(alignment.paths) && alignment.paths.every((p) => typeof p === 'string')) paths = alignment.paths as string[];
-    else errors.push('reclens.alignment.paths must be a list of file paths; ignored.');
+    if (Array.isArray(alignment.paths) && alignment.paths.every(isTableEntry)) paths = alignment.paths as ReclensSettings['alignment']['paths'];
+    else errors.push('reclens.alignment.paths must be a list of table paths, or of objects with a "path" (and optional "captions", "columns", "domain", "format"); ignored.');
   }
 
   let layers = d.layers;
@@ -59,6 +59,10 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
     grammar,
     errors,
   };
+}
+
+function isTableEntry(v: unknown): boolean {
+  return typeof v === 'string' || (isObject(v) && typeof v.path === 'string' && v.path.length > 0);
 }
 
 function isLayer(v: unknown): v is LayerSpec {

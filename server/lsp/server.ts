@@ -4,7 +4,6 @@
  * (section `reclens`) and fall back to `initializationOptions`, so any
  * LSP client can drive the server.
  */
-import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CompletionItemKind,
@@ -26,6 +25,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { StatusNotification, type StatusParams } from '../../protocol/messages';
 import { resolveSettings, type ResolvedSettings } from '../config/settings';
+import { resolveTables } from '../config/tables';
 import { formatCode } from '../items/grammar';
 import { emptyLookup } from '../items/memory-lookup';
 import { ItemStore } from '../items/store';
@@ -92,7 +92,7 @@ export function startServer(connection: Connection): void {
   }
 
   async function reloadTables(): Promise<void> {
-    const paths = resolved.settings.alignment.paths.map((p) => resolvePath(p, roots));
+    const paths = resolveTables(resolved.settings.alignment.paths, roots[0] ?? process.cwd()).map((t) => t.path);
     const result = await store.load(paths, resolved.grammar, () => void reloadTables());
     env = { grammar: resolved.grammar, lookup: result.lookup };
     const problems = [...resolved.errors, ...result.problems];
@@ -278,8 +278,3 @@ function mergeSettings(base: unknown, over: unknown): unknown {
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Table paths are relative to the first workspace folder (or the server's working directory). */
-function resolvePath(p: string, roots: string[]): string {
-  const expanded = p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;
-  return path.isAbsolute(expanded) ? expanded : path.resolve(roots[0] ?? process.cwd(), expanded);
-}
