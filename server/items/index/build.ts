@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type { CompiledGrammar } from '../grammar';
 import type { ItemRow, RowSource, SourceProblem } from '../sources/types';
-import { MAX_REPORTED_PROBLEMS } from '../table';
+import { MAX_REPORTED_PROBLEMS, PATHS_SETTING } from '../sources/problems';
 import { BlobWriter } from './blob-writer';
 import { checksum, encodeHeader, HEADER_SIZE, NO_ITEM, type IndexMeta, type Section, type SectionName } from './format';
 import { sameId, sortRowsById } from './id-order';
@@ -143,7 +143,7 @@ async function orderRows(cols: RowColumns, sources: RowSource[], problems: Probl
       duplicates++;
       const first = byId[kept - 1];
       const where = (r: number): string => `${sources[cols.source[r]].path}${cols.line[r] ? ` line ${cols.line[r]}` : ''}`;
-      problems.add({ path: sources[cols.source[row]].path, line: cols.line[row] || undefined, message: `item id ${JSON.stringify(idAt(cols, row))} is also in ${where(first)}; kept the first (tables are read in the order of reclens.alignment.paths)` }, 'duplicate ids');
+      problems.add({ path: sources[cols.source[row]].path, line: cols.line[row] || undefined, message: `item id ${JSON.stringify(idAt(cols, row))} is also in ${where(first)}; kept the first (tables are read in the order of ${PATHS_SETTING})` }, 'duplicate ids');
       continue;
     }
     byId[kept++] = row;

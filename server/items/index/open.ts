@@ -174,6 +174,7 @@ export class IndexLookup implements ItemLookup {
   }
 
   byId(id: string): ItemRecord | undefined {
+    this.assertOpen();
     const ids = (this.ids ??= this.section('ids', Uint32Array, 2 * this.size));
     const h = idHash(id);
     let lo = 0;
@@ -205,6 +206,7 @@ export class IndexLookup implements ItemLookup {
    * `levels.length` levels.
    */
   private ranges(levels: readonly number[], domain: string | undefined, exact: boolean): Range[] {
+    this.assertOpen();
     const L = this.L;
     if (levels.length > L) return [];
     for (const v of levels) if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) return [];
