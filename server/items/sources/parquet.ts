@@ -118,7 +118,12 @@ export function openOneRecSource(sidPath: string, captionPath: string, size: num
               log.skip(r + 1, `row ${r + 1}: no item id: "pid" is ${describe(pid)}; row skipped`);
               continue;
             }
-            const code = codes[k] === null || codes[k] === undefined ? `no code: "sid" is ${describe(codes[k])}` : decoder.code('sid', codes[k]);
+            const value = codes[k];
+            if (fits(value, grammar.codebook)) {
+              index.set(r, pid as number | bigint | string, value);
+              continue;
+            }
+            const code = value === null || value === undefined ? `no code: "sid" is ${describe(value)}` : decoder.code('sid', value);
             if (typeof code === 'string') log.skip(r + 1, `row ${r + 1} (pid ${String(pid)}): ${code}; row skipped`);
             else index.set(r, pid as number | bigint | string, code.levels);
           }
@@ -193,6 +198,16 @@ export function openOneRecSource(sidPath: string, captionPath: string, size: num
     },
   };
   return source;
+}
+
+/** The common case, checked without the decoder: a list of in-range integers, one per level. */
+function fits(x: unknown, codebook: number[]): x is number[] {
+  if (!Array.isArray(x) || x.length !== codebook.length) return false;
+  for (let k = 0; k < codebook.length; k++) {
+    const v = x[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= codebook[k]) return false;
+  }
+  return true;
 }
 
 /** Why a pid2sid file's columns cannot be joined, or `undefined` when they can. */

@@ -18,6 +18,7 @@ export class PidIndex {
   readonly state: Uint8Array;
   private readonly table: Int32Array;
   private readonly mask: number;
+  private readonly found: number[] = [];
 
   constructor(
     readonly rows: number,
@@ -45,9 +46,14 @@ export class PidIndex {
     this.insert(r);
   }
 
-  /** Rows whose pid equals `pid` (several when pid2sid repeats a pid), in row order. */
+  /**
+   * Rows whose pid equals `pid` (several when pid2sid repeats a pid), in row
+   * order: linear probing places a later duplicate after an earlier one.
+   * The array is reused by the next call.
+   */
   find(pid: unknown): number[] {
-    const out: number[] = [];
+    const out = this.found;
+    out.length = 0;
     let key: number | string;
     if (this.numeric) {
       const n = typeof pid === 'bigint' ? Number(pid) : typeof pid === 'string' && /^-?\d{1,15}$/.test(pid) ? Number(pid) : pid;
@@ -60,7 +66,7 @@ export class PidIndex {
       if (slot === 0) break;
       if (this.key(slot - 1) === key) out.push(slot - 1);
     }
-    return out.sort((a, b) => a - b);
+    return out;
   }
 
   /** Row `r`'s pid as an item id. */
@@ -70,7 +76,9 @@ export class PidIndex {
 
   /** Row `r`'s code. */
   code(r: number): number[] {
-    return Array.from(this.levels.subarray(r * this.width, (r + 1) * this.width));
+    const out: number[] = new Array(this.width);
+    for (let k = 0, at = r * this.width; k < this.width; k++) out[k] = this.levels[at + k];
+    return out;
   }
 
   private key(r: number): number | string {
