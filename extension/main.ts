@@ -22,6 +22,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector.map((language) => ({ language })),
     synchronize: { configurationSection: 'reclens' },
+    // Item indexes are cached per user, next to the extension's other state.
+    initializationOptions: { cacheDir: path.join(context.globalStorageUri.fsPath, 'index') },
     outputChannel: log,
     traceOutputChannel: log,
   };

@@ -1,18 +1,17 @@
 /** Entry of `dist/cli.js` (`reclens`): the engine's features in a terminal. */
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { resolveSettings } from '../config/settings';
-import { resolveTables } from '../config/tables';
-import { findWorkspaceSettings, readSettingsFile } from '../config/workspace-settings';
-import { presetNames } from '../items/presets';
-import { ItemStore } from '../items/store';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkFile, formatProblem } from './check';
+import { indexCommand } from './index-command';
+import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';
 
 const usage = `reclens — debug the reasoning of generative recommenders
 
 Usage:
   reclens check [options] FILE...   lint trace files (.rtrace, benchmark JSON, JSONL, text);
                                     prints file:line:col: severity: message, exits 1 on errors
+  reclens index [options] [TABLE...]
+                                    build (or open from the cache) the item index of alignment
+                                    tables (default: reclens.alignment.paths) and report them
 
 Options:
   --format text|json     output format (default text)
@@ -20,8 +19,19 @@ Options:
                          (default: the nearest .vscode/settings.json)
   --preset NAME          itemic-token preset: openonerec, onereason, onerec-think, paper
   --alignment PATH       alignment table (repeatable); replaces reclens.alignment.paths
+  --cache DIR            index cache folder (default: .reclens/cache in the workspace)
+  --stats                index: items, collisions and codebook usage per level
   -h, --help             show this help
 `;
+
+const common = {
+  format: { type: 'string', default: 'text' },
+  settings: { type: 'string' },
+  preset: { type: 'string' },
+  alignment: { type: 'string', multiple: true },
+  cache: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
 
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -30,25 +40,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return command ? 0 : 2;
   }
-  if (command !== 'check') {
+  if (command !== 'check' && command !== 'index') {
     process.stderr.write(`reclens: unknown command "${command}"\n\n${usage}`);
     return 2;
   }
   let args;
   try {
-    args = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        settings: { type: 'string' },
-        preset: { type: 'string' },
-        alignment: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    args = parseArgs({ args: rest, allowPositionals: true, options: { ...common, stats: { type: 'boolean' } } });
   } catch (e) {
-    process.stderr.write(`reclens check: ${(e as Error).message}\n\n${usage}`);
+    process.stderr.write(`reclens ${command}: ${(e as Error).message}\n\n${usage}`);
     return 2;
   }
   const { values, positionals } = args;
@@ -57,52 +57,41 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.format !== 'text' && values.format !== 'json') {
-    process.stderr.write(`reclens check: --format must be text or json, not "${values.format}"\n`);
+    process.stderr.write(`reclens ${command}: --format must be text or json, not "${values.format}"\n`);
     return 2;
   }
-  if (values.preset && values.preset !== 'custom' && !(presetNames as string[]).includes(values.preset)) {
-    process.stderr.write(`reclens check: unknown --preset "${values.preset}" (known: ${presetNames.join(', ')})\n`);
-    return 2;
-  }
-  if (positionals.length === 0) {
-    process.stderr.write(`reclens check: no files given\n\n${usage}`);
-    return 2;
-  }
-
-  let raw: Record<string, unknown> = {};
-  const settingsFile = values.settings ?? findWorkspaceSettings(process.cwd());
-  let base = process.cwd();
-  if (settingsFile) {
-    try {
-      raw = readSettingsFile(settingsFile);
-      base = path.dirname(path.dirname(path.resolve(settingsFile)));
-    } catch (e) {
-      process.stderr.write(`reclens check: ${(e as Error).message}\n`);
+  const flags: WorkspaceFlags = { settings: values.settings, preset: values.preset, alignment: values.alignment, cache: values.cache };
+  try {
+    if (command === 'index') return await indexCommand(positionals, flags, { json: values.format === 'json', stats: values.stats === true });
+    if (positionals.length === 0) {
+      process.stderr.write(`reclens check: no files given\n\n${usage}`);
       return 2;
     }
+    return await check(positionals, flags, values.format === 'json');
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`reclens ${command}: ${e.message}\n`);
+    return 2;
   }
-  if (values.preset) raw.itemicTokens = { ...(raw.itemicTokens as object), preset: values.preset };
-  if (values.alignment) {
-    raw.alignment = { paths: values.alignment.map((p) => path.resolve(p)) };
-  }
-  const resolved = resolveSettings(raw);
-  for (const e of resolved.errors) process.stderr.write(`reclens: ${e}\n`);
+}
 
-  const store = new ItemStore();
-  const tablePaths = resolveTables(resolved.settings.alignment.paths, base).map((t) => t.path);
-  const { lookup, problems: tableProblems } = await store.load(tablePaths, resolved.grammar);
+/** `reclens check`: diagnostics of each file, exit 1 when any is an error. */
+async function check(files: string[], flags: WorkspaceFlags, json: boolean): Promise<number> {
+  const ws = cliWorkspace(flags);
+  for (const e of ws.resolved.errors) process.stderr.write(`reclens: ${e}\n`);
+  const { store, result } = await loadItems(ws, true);
+  for (const p of result.problems) process.stderr.write(`reclens: ${p}\n`);
+  const { grammar, settings } = ws.resolved;
+  const context = { grammar, layers: settings.layers };
+  const env = { grammar, lookup: result.lookup };
+  const all = files.flatMap((file) => checkFile(file, context, env, settings.diagnostics.unknownCodes));
   store.dispose();
-  for (const p of tableProblems) process.stderr.write(`reclens: ${p}\n`);
-
-  const context = { grammar: resolved.grammar, layers: resolved.settings.layers };
-  const env = { grammar: resolved.grammar, lookup };
-  const all = positionals.flatMap((file) => checkFile(file, context, env, resolved.settings.diagnostics.unknownCodes));
-  if (values.format === 'json') process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
   else {
     for (const p of all) process.stdout.write(`${formatProblem(p)}\n`);
     const errors = all.filter((p) => p.severity === 'error').length;
     const warnings = all.filter((p) => p.severity === 'warning').length;
-    process.stderr.write(`${positionals.length} file${positionals.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }
   return all.some((p) => p.severity === 'error') ? 1 : 0;
 }

@@ -2,6 +2,12 @@
 import * as path from 'node:path';
 import type { TableSpec } from '../items/sources/types';
 
+/** Where index files go when the client names no folder: the user's cache folder. */
+export function defaultCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) || path.join(process.env.HOME ?? process.cwd(), '.cache');
+  return path.join(base, 'reclens', 'index');
+}
+
 /** Resolve `reclens.alignment.paths` entries against `base` (a workspace folder or the CLI's working directory); `~/` is the home folder. */
 export function resolveTables(entries: readonly (string | TableSpec)[], base: string): TableSpec[] {
   const abs = (p: string, from: string): string => {

@@ -1,99 +1,130 @@
 /**
- * The item pool the server uses: reads the configured alignment tables
- * (`reclens.alignment.paths`, already resolved to absolute paths by the
- * caller), merges them into one lookup, keeps the problems for display and,
- * when asked, watches the tables for changes.
+ * The item pool the server and CLI use: one cached index per configured
+ * alignment table (built on first use and whenever the table, the grammar
+ * or the table's settings change), merged into one lookup. A reload keeps
+ * answering from the previous pool until the new one is ready, so hovers
+ * never wait for an index build.
  */
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import * as nodePath from 'node:path';
-import { compileGrammar, type CompiledGrammar } from './grammar';
-import type { ItemLookup, ItemRecord } from './lookup';
-import { createMemoryLookup, emptyLookup } from './memory-lookup';
-import { presets } from './presets';
-import { formatTableProblem, loadTable, MAX_REPORTED_PROBLEMS, type TableProblem } from './table';
+import type { CompiledGrammar } from './grammar';
+import { loadOrBuild } from './index/cache';
+import type { IndexLookup } from './index/open';
+import type { ItemLookup } from './lookup';
+import { emptyLookup } from './memory-lookup';
+import { mergeLookups } from './multi-lookup';
+import { captionsFor, openSource, SourceError } from './sources/open';
+import { formatProblem, PATHS_SETTING } from './sources/problems';
+import type { SourceProblem, TableSpec } from './sources/types';
 
-/** Larger files belong in the on-disk index, not in memory (V8 strings stop at ~512 MB anyway). */
-export const MAX_TABLE_BYTES = 256 * 1024 * 1024;
-const TABLE_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson']);
-const PATHS_SETTING = 'reclens.alignment.paths';
+/** Files a folder entry of `reclens.alignment.paths` contributes. */
+const TABLE_EXTENSIONS = new Set(['.parquet', '.json', '.jsonl', '.ndjson', '.csv', '.tsv']);
 /** Editors save in several writes; one reload per burst. */
 const WATCH_DEBOUNCE_MS = 300;
 
-/** Owns the configured tables and the lookup built from them. */
+/** Reports an index build; the returned `signal` cancels it. */
+export interface BuildProgress {
+  signal?: AbortSignal;
+  report(fraction: number, message: string): void;
+  done(message?: string): void;
+}
+
+export interface LoadHooks {
+  /** Called (debounced) when a table changes on disk; the caller reloads. */
+  onChange?: () => void;
+  /** Called when a table's index must be built, with a title such as "Indexing pid2sid.parquet". */
+  progress?: (title: string) => BuildProgress;
+}
+
+export interface LoadResult {
+  lookup: ItemLookup;
+  /** `path:line: message` lines, the first few per table. */
+  problems: string[];
+  /** Tables whose index was built by this load (the others came from the cache). */
+  built: string[];
+}
+
+/** Owns the configured tables, their indexes and the merged lookup. */
 export class ItemStore {
-  private paths: string[];
-  private grammar: CompiledGrammar;
   private current: ItemLookup = emptyLookup;
-  private currentProblems: TableProblem[] = [];
-  /** Bumped per reload so that a slow, older reload never overwrites a newer one. */
+  private open: IndexLookup[] = [];
+  /** Bumped per load so that a slow, older load never replaces a newer one. */
   private generation = 0;
   private watchers: FSWatcher[] = [];
   private debounce: NodeJS.Timeout | undefined;
 
-  constructor(grammar: CompiledGrammar = compileGrammar(presets.openonerec), paths: string[] = []) {
-    this.grammar = grammar;
-    this.paths = [...paths];
+  /** `cacheDir`: where index files live (VS Code global storage, or `.reclens/cache` for the CLI). */
+  constructor(private readonly cacheDir: string) {}
+
+  /** The index of each table of the last finished load (for statistics). */
+  get indexes(): readonly IndexLookup[] {
+    return this.open;
   }
 
-  /** The lookup from the last finished reload (empty before the first). */
+  /** The lookup of the last finished load (empty before the first). */
   get lookup(): ItemLookup {
     return this.current;
   }
 
-  /** Problems of the last finished reload, across all tables. */
-  get problems(): readonly TableProblem[] {
-    return this.currentProblems;
-  }
-
-  /** Set the table paths and grammar used by the next `reload()`. */
-  configure(paths: string[], grammar: CompiledGrammar): void {
-    this.paths = [...paths];
-    this.grammar = grammar;
-  }
-
-  /** Configure, reload, and (with `onChange`) call it when a table changes on disk; problems come as `path:line: message` lines. */
-  async load(paths: string[], grammar: CompiledGrammar, onChange?: () => void): Promise<{ lookup: ItemLookup; problems: string[] }> {
-    this.configure(paths, grammar);
-    const lookup = await this.reload();
-    this.unwatch();
-    if (onChange) this.watch(paths, onChange);
-    return { lookup, problems: this.currentProblems.map(formatTableProblem) };
-  }
-
-  /** Stop watching tables. */
-  dispose(): void {
-    this.unwatch();
-  }
-
-  /** Read every table again and swap in the merged lookup; resolves to it. */
-  async reload(): Promise<ItemLookup> {
+  /** Index (or open the cached index of) every table and swap in the merged lookup. */
+  async load(tables: TableSpec[], grammar: CompiledGrammar, hooks: LoadHooks = {}): Promise<LoadResult> {
     const generation = ++this.generation;
-    const grammar = this.grammar;
-    const problems: TableProblem[] = [];
-    const files = (await Promise.all(this.paths.map((p) => tableFiles(p, problems)))).flat();
-    const loaded = await Promise.all(files.map((f) => readTable(f, grammar)));
-    const items: ItemRecord[] = [];
-    const firstSource = new Map<string, ItemRecord['source']>();
-    const duplicates: TableProblem[] = [];
-    for (const table of loaded) {
-      problems.push(...table.problems);
-      for (const item of table.items) {
-        const first = firstSource.get(item.id);
-        if (first) {
-          duplicates.push({ ...item.source, message: `item id "${item.id}" is also in ${first.path}${first.line ? ` line ${first.line}` : ''}; kept the first (tables are read in the order of ${PATHS_SETTING})` });
-          continue;
-        }
-        firstSource.set(item.id, item.source);
-        items.push(item);
+    const problems: SourceProblem[] = [];
+    const specs = (await Promise.all(tables.map((t) => expandFolder(t, problems)))).flat();
+    const lookups: IndexLookup[] = [];
+    const built: string[] = [];
+    const watched: string[] = [];
+    for (const spec of specs) {
+      const captions = isParquet(spec) ? captionsFor(spec) : undefined;
+      const files = captions ? [spec.path, captions] : [spec.path];
+      watched.push(...files);
+      let progress: BuildProgress | undefined;
+      const controller = new AbortController();
+      try {
+        const loaded = await loadOrBuild({
+          tables: files,
+          rowSources: () => [openSource(spec, grammar)],
+          grammar,
+          mapping: { columns: spec.columns ?? null, domain: spec.domain ?? null, format: spec.format ?? null, captions: spec.captions ?? null },
+          cacheDir: this.cacheDir,
+          signal: controller.signal,
+          onProgress: (fraction, message) => {
+            if (!progress && hooks.progress) {
+              progress = hooks.progress(`Indexing ${nodePath.basename(spec.path)}`);
+              progress.signal?.addEventListener('abort', () => controller.abort());
+            }
+            progress?.report(fraction, message);
+          },
+        });
+        lookups.push(loaded.lookup);
+        problems.push(...loaded.problems);
+        if (loaded.built) built.push(spec.path);
+        progress?.done(`${loaded.lookup.size.toLocaleString('en')} items`);
+      } catch (e) {
+        progress?.done('failed');
+        problems.push(failure(spec.path, e, controller.signal.aborted));
       }
     }
-    problems.push(...duplicates.slice(0, MAX_REPORTED_PROBLEMS));
-    if (duplicates.length > MAX_REPORTED_PROBLEMS) problems.push({ path: duplicates[0].path, message: `${duplicates.length - MAX_REPORTED_PROBLEMS} more duplicate ids across tables not listed` });
-    if (generation === this.generation) {
-      this.current = items.length > 0 || files.length > 0 ? createMemoryLookup(items, files) : emptyLookup;
-      this.currentProblems = problems;
+    if (generation !== this.generation) {
+      // A newer load started meanwhile: it owns the pool; drop what this one opened.
+      for (const l of lookups) l.close();
+      return { lookup: this.current, problems: [], built: [] };
     }
-    return this.current;
+    const previous = this.open;
+    this.open = lookups;
+    this.current = mergeLookups(lookups);
+    for (const l of previous) l.close();
+    this.unwatch();
+    if (hooks.onChange) this.watch(watched, hooks.onChange);
+    return { lookup: this.current, problems: problems.map(formatProblem), built };
+  }
+
+  /** Stop watching tables and close the indexes. */
+  dispose(): void {
+    this.unwatch();
+    for (const l of this.open) l.close();
+    this.open = [];
+    this.current = emptyLookup;
   }
 
   private watch(paths: string[], onChange: () => void): void {
@@ -101,7 +132,7 @@ export class ItemStore {
       clearTimeout(this.debounce);
       this.debounce = setTimeout(onChange, WATCH_DEBOUNCE_MS);
     };
-    for (const p of paths) {
+    for (const p of new Set(paths)) {
       try {
         // A missing table is not watched; it is reported, and a settings change reloads.
         this.watchers.push(watch(p, { persistent: false }, fire).on('error', () => undefined));
@@ -118,32 +149,28 @@ export class ItemStore {
   }
 }
 
-/** The table files a configured path names: the file itself, or the .json/.jsonl files of a folder. */
-async function tableFiles(path: string, problems: TableProblem[]): Promise<string[]> {
+const isParquet = (spec: TableSpec): boolean => spec.format === 'parquet' || (!spec.format && nodePath.extname(spec.path).toLowerCase() === '.parquet');
+
+/** A table entry, or one entry per table file of a folder (a folder's captions files are joined, not listed). */
+async function expandFolder(spec: TableSpec, problems: SourceProblem[]): Promise<TableSpec[]> {
+  let stat;
   try {
-    const stat = await fs.stat(path);
-    if (!stat.isDirectory()) return [path];
-    const names = (await fs.readdir(path)).filter((n) => TABLE_EXTENSIONS.has(nodePath.extname(n).toLowerCase())).sort();
-    if (names.length === 0) problems.push({ path, message: `folder has no .json or .jsonl tables; check ${PATHS_SETTING}` });
-    return names.map((n) => nodePath.join(path, n));
+    stat = await fs.stat(spec.path);
   } catch (e) {
-    problems.push({ path, message: `cannot read alignment table: ${(e as Error).message}; check ${PATHS_SETTING}` });
+    problems.push({ path: spec.path, message: `cannot read alignment table (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check ${PATHS_SETTING}` });
     return [];
   }
+  if (!stat.isDirectory()) return [spec];
+  const names = (await fs.readdir(spec.path))
+    .filter((n) => TABLE_EXTENSIONS.has(nodePath.extname(n).toLowerCase()) && !/^pid2caption/i.test(n))
+    .sort();
+  if (names.length === 0) problems.push({ path: spec.path, message: `folder has no tables (.parquet, .json, .jsonl, .csv, .tsv); check ${PATHS_SETTING}` });
+  return names.map((n) => ({ ...spec, path: nodePath.join(spec.path, n) }));
 }
 
-async function readTable(path: string, grammar: CompiledGrammar): Promise<{ items: ItemRecord[]; problems: TableProblem[] }> {
-  const ext = nodePath.extname(path).toLowerCase();
-  if (!TABLE_EXTENSIONS.has(ext)) {
-    return { items: [], problems: [{ path, message: `"${ext || path}" tables are not supported yet; convert it to JSON (object keyed by item id) or JSONL (one item per line with id, sid and text fields)` }] };
-  }
-  try {
-    const { size } = await fs.stat(path);
-    if (size > MAX_TABLE_BYTES) {
-      return { items: [], problems: [{ path, message: `table is ${(size / 2 ** 20).toFixed(0)} MB, more than the ${MAX_TABLE_BYTES / 2 ** 20} MB the in-memory lookup reads; split it or build an index (reclens index)` }] };
-    }
-    return loadTable(path, await fs.readFile(path, 'utf8'), grammar);
-  } catch (e) {
-    return { items: [], problems: [{ path, message: `cannot read alignment table: ${(e as Error).message}; check ${PATHS_SETTING}` }] };
-  }
+/** A failed table as a problem a user can act on. */
+function failure(path: string, e: unknown, cancelled: boolean): SourceProblem {
+  if (e instanceof SourceError) return e.problem;
+  if (cancelled) return { path, message: 'indexing was cancelled; the table is not in the item pool until it is indexed (edit the table or the setting, or reload, to index it again)' };
+  return { path, message: `cannot index alignment table: ${(e as Error).message}` };
 }

@@ -25,7 +25,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { StatusNotification, type StatusParams } from '../../protocol/messages';
 import { resolveSettings, type ResolvedSettings } from '../config/settings';
-import { resolveTables } from '../config/tables';
+import { defaultCacheDir, resolveTables } from '../config/tables';
 import { formatCode } from '../items/grammar';
 import { emptyLookup } from '../items/memory-lookup';
 import { ItemStore } from '../items/store';
@@ -37,6 +37,7 @@ import { definitionAt, referencesAt } from '../language/navigation';
 import { semanticTokens, tokenModifiers, tokenTypes } from '../language/semantic';
 import type { Analysis, OutlineNode } from '../trace/model';
 import { toDiagnostic, toRange } from './convert';
+import { Tasks } from './tasks';
 import { AnalysisCache } from './documents';
 
 /** Items listed for one workspace-symbol query (Ctrl+T). */
@@ -68,7 +69,8 @@ export function startServer(connection: Connection): void {
   let initOptions: unknown;
   let roots: string[] = [];
   let resolved: ResolvedSettings = resolveSettings(undefined);
-  const store = new ItemStore();
+  let store = new ItemStore(defaultCacheDir());
+  const tasks = new Tasks(connection);
   let env: ItemEnv = { grammar: resolved.grammar, lookup: emptyLookup };
 
   const cache = new AnalysisCache(
@@ -92,8 +94,8 @@ export function startServer(connection: Connection): void {
   }
 
   async function reloadTables(): Promise<void> {
-    const paths = resolveTables(resolved.settings.alignment.paths, roots[0] ?? process.cwd()).map((t) => t.path);
-    const result = await store.load(paths, resolved.grammar, () => void reloadTables());
+    const tables = resolveTables(resolved.settings.alignment.paths, roots[0] ?? process.cwd());
+    const result = await store.load(tables, resolved.grammar, { onChange: () => void reloadTables(), progress: (title) => tasks.start(title) });
     env = { grammar: resolved.grammar, lookup: result.lookup };
     const problems = [...resolved.errors, ...result.problems];
     for (const p of problems.slice(0, 3)) void connection.window.showWarningMessage(`RecLens: ${p}`);
@@ -106,6 +108,9 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
     initOptions = params.initializationOptions;
+    // VS Code passes its global storage; other clients get the user's cache folder.
+    const cacheDir = (initOptions as { cacheDir?: unknown } | undefined)?.cacheDir;
+    if (typeof cacheDir === 'string' && cacheDir) store = new ItemStore(cacheDir);
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     roots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     resolved = resolveSettings(unwrapOptions(initOptions));

@@ -3,6 +3,8 @@
  * JSON-RPC to it over the child's pipes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -95,6 +97,7 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
   });
   connection.listen();
   const root = options.rootPath ?? repoRoot;
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-lsp-cache-'));
   const initialized = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: pathToFileURL(root).toString(),
@@ -103,7 +106,8 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
       workspace: { configuration: canPull, didChangeConfiguration: { dynamicRegistration: true } },
       textDocument: { hover: { contentFormat: ['markdown'] }, documentSymbol: { hierarchicalDocumentSymbolSupport: true }, publishDiagnostics: { versionSupport: true } },
     },
-    initializationOptions: options.initializationOptions,
+    // Item indexes go to a folder of this client's own, never the user's cache.
+    initializationOptions: { ...(options.initializationOptions as object | undefined), cacheDir },
   });
   await connection.sendNotification(InitializedNotification.type, {});
   const versions = new Map<string, number>();
@@ -162,6 +166,7 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
         // the server may already be gone
       }
       connection.dispose();
+      fs.rmSync(cacheDir, { recursive: true, force: true });
       if (child.exitCode === null) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);

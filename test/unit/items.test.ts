@@ -8,8 +8,9 @@ import { compileGrammar, presetSpec, scanCodes } from '../../server/items/gramma
 import { jsonErrorOffset, lineAt, topLevelKeys } from '../../server/items/json-text';
 import type { ItemRecord } from '../../server/items/lookup';
 import { createMemoryLookup, emptyLookup } from '../../server/items/memory-lookup';
+import type { TableSpec } from '../../server/items/sources/types';
 import { ItemStore } from '../../server/items/store';
-import { formatTableProblem, loadTable, MAX_REPORTED_PROBLEMS, MAX_TEXT_LENGTH } from '../../server/items/table';
+import { loadTable, MAX_REPORTED_PROBLEMS, MAX_TEXT_LENGTH } from '../../server/items/table';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'items');
 const think = compileGrammar(presetSpec('onerec-think'));
@@ -344,8 +345,11 @@ describe('memory lookup', () => {
 
 describe('item store', () => {
   let dir = '';
+  let cache = '';
+  const specs = (...paths: string[]): TableSpec[] => paths.map((p) => ({ path: p }));
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'reclens-items-'));
+    cache = path.join(dir, 'cache');
     mkdirSync(path.join(dir, 'tables'));
     writeFileSync(path.join(dir, 'tables', 'a.jsonl'), '{"id": "x", "sid": [1, 2, 3], "title": "X"}\n{"id": "y", "sid": [1, 2, 4]}\n');
     writeFileSync(path.join(dir, 'tables', 'b.json'), '{"y": {"sid": "<s_a_9><s_b_9><s_c_9>"}, "z": {"sid": "<s_a_5><s_b_5><s_c_5>"}}');
@@ -354,66 +358,55 @@ describe('item store', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('starts empty and loads nothing without paths', async () => {
-    const store = new ItemStore(openonerec);
-    assert.equal(store.lookup.size, 0);
-    const l = await store.reload();
-    assert.equal(l.size, 0);
-    assert.deepEqual(store.problems, []);
-  });
-
-  it('loads a folder of tables, merges them, keeps the first of a duplicate id and reports it', async () => {
-    const store = new ItemStore(openonerec, [path.join(dir, 'tables')]);
-    const l = await store.reload();
-    assert.equal(l.size, 3);
-    assert.deepEqual(l.sources, [path.join(dir, 'tables', 'a.jsonl'), path.join(dir, 'tables', 'b.json')]);
-    assert.deepEqual(l.byId('y')?.levels, [1, 2, 4]);
-    assert.equal(store.problems.length, 1);
-    assert.match(store.problems[0].message, /item id "y" is also in .*a\.jsonl line 2; kept the first/);
-    assert.equal(store.problems[0].path, path.join(dir, 'tables', 'b.json'));
-  });
-
-  it('reports missing files, unsupported formats and table problems, and loads the rest', async () => {
-    const store = new ItemStore(openonerec, [path.join(dir, 'missing.json'), path.join(dir, 'pool.parquet'), path.join(fixtures, 'duplicate-id.jsonl')]);
-    await store.reload();
-    assert.equal(store.lookup.size, 2);
-    const m = store.problems.map((p) => p.message);
-    assert.match(m[0], /^cannot read alignment table: ENOENT.*; check reclens\.alignment\.paths$/);
-    assert.match(m[1], /^"\.parquet" tables are not supported yet; convert it to JSON .* or JSONL/);
-    assert.match(m[2], /item id "dup" already used/);
-  });
-
-  it('reloads after configure() with new paths and grammar', async () => {
-    const store = new ItemStore(openonerec, [path.join(dir, 'tables', 'a.jsonl')]);
-    await store.reload();
-    assert.equal(store.lookup.size, 2);
-    store.configure([path.join(fixtures, 'beauty-onerec-think.json')], think);
-    assert.equal(store.lookup.size, 2, 'configure alone does not reload');
-    await store.reload();
-    assert.equal(store.lookup.size, 31);
-    assert.deepEqual(store.problems, []);
-  });
-
-  it('load() reports problems as path:line lines; emptyLookup before any table', async () => {
-    const store = new ItemStore();
+  it('starts empty and loads nothing without tables', async () => {
+    const store = new ItemStore(cache);
     assert.equal(store.lookup, emptyLookup);
-    const r = await store.load([path.join(fixtures, 'duplicate-id.jsonl')], openonerec);
+    const r = await store.load([], openonerec);
+    assert.equal(r.lookup.size, 0);
+    assert.deepEqual(r.problems, []);
+  });
+
+  it('indexes a folder of tables into one pool; the first table answers an id both have', async () => {
+    const store = new ItemStore(cache);
+    const r = await store.load(specs(path.join(dir, 'tables')), openonerec);
+    assert.equal(r.lookup.size, 4);
+    assert.deepEqual(r.lookup.sources, [path.join(dir, 'tables', 'a.jsonl'), path.join(dir, 'tables', 'b.json')]);
+    assert.deepEqual(r.lookup.byId('y')?.levels, [1, 2, 4]);
+    // Nothing is dropped: the other table's "y" is still found by its code.
+    assert.deepEqual(r.lookup.exact([9, 9, 9]).map((i) => i.id), ['y']);
+    assert.deepEqual(r.built.sort(), [path.join(dir, 'tables', 'a.jsonl'), path.join(dir, 'tables', 'b.json')]);
+    store.dispose();
+    const again = await new ItemStore(cache).load(specs(path.join(dir, 'tables')), openonerec);
+    assert.deepEqual(again.built, [], 'the second load opens the cached indexes');
+    assert.equal(again.lookup.size, 4);
+  });
+
+  it('reports missing files, unreadable tables and table problems, and loads the rest', async () => {
+    const store = new ItemStore(cache);
+    const r = await store.load(specs(path.join(dir, 'missing.json'), path.join(dir, 'pool.parquet'), path.join(fixtures, 'duplicate-id.jsonl')), openonerec);
     store.dispose();
     assert.equal(r.lookup.size, 2);
-    assert.deepEqual(r.problems, [
-      `${path.join(fixtures, 'duplicate-id.jsonl')}:3: row 3: item id "dup" already used by line 1; row skipped (ids must be unique)`,
-      `${path.join(fixtures, 'duplicate-id.jsonl')}: skipped 1 of 3 rows; loaded 2 items`,
-    ]);
-    assert.equal(formatTableProblem({ path: 'a.json', message: 'm' }), 'a.json: m');
+    assert.match(r.problems[0], /missing\.json: cannot read alignment table \(ENOENT\); check reclens\.alignment\.paths$/);
+    assert.ok(r.problems.some((p) => p.startsWith(path.join(dir, 'pool.parquet')) && /parquet/i.test(p)), r.problems.join('\n'));
+    assert.ok(r.problems.some((p) => /item id "dup"/.test(p)), r.problems.join('\n'));
   });
 
-  it('load() with onChange calls it when a table changes, until disposed', async () => {
+  it('a new grammar means a new index', async () => {
+    const store = new ItemStore(cache);
+    await store.load(specs(path.join(fixtures, 'beauty-onerec-think.json')), think);
+    assert.equal(store.lookup.size, 31);
+    const r = await store.load(specs(path.join(dir, 'tables', 'a.jsonl')), openonerec);
+    assert.equal(r.lookup.size, 2);
+    store.dispose();
+  });
+
+  it('calls onChange when a table changes on disk, and the reload indexes the new content', async () => {
     const file = path.join(dir, 'watched.jsonl');
     writeFileSync(file, '{"id": "w", "sid": [1, 2, 3]}\n');
-    const store = new ItemStore();
+    const store = new ItemStore(cache);
     let changed!: () => void;
     const change = new Promise<void>((resolve) => (changed = resolve));
-    const r = await store.load([file], openonerec, () => changed());
+    const r = await store.load(specs(file), openonerec, { onChange: () => changed() });
     assert.equal(r.lookup.size, 1);
     writeFileSync(file, '{"id": "w", "sid": [1, 2, 3]}\n{"id": "w2", "sid": [1, 2, 4]}\n');
     // The watcher does not keep the process alive (persistent: false); this timer does, while we wait.
@@ -422,16 +415,39 @@ describe('item store', () => {
     const outcome = await Promise.race([change, timeout]);
     clearTimeout(timer);
     assert.notEqual(outcome, 'timeout');
+    const reloaded = await store.load(specs(file), openonerec);
+    assert.equal(reloaded.lookup.size, 2);
+    assert.deepEqual(reloaded.built, [file], 'the changed table was indexed again');
     store.dispose();
-    assert.equal((await store.reload()).size, 2);
   });
 
-  it('keeps the newest of overlapping reloads', async () => {
-    const store = new ItemStore(openonerec, [path.join(fixtures, 'videos-openonerec.jsonl')]);
-    const first = store.reload();
-    store.configure([path.join(dir, 'tables', 'a.jsonl')], openonerec);
-    const second = store.reload();
+  it('reports build progress through the hook, and a cancelled build as a problem', async () => {
+    const store = new ItemStore(path.join(dir, 'cache-progress'));
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const r = await store.load(specs(path.join(fixtures, 'beauty-onerec-think.json')), think, {
+      progress: (title) => ({
+        signal: controller.signal,
+        report: (fraction) => {
+          seen.push(`${title} ${fraction.toFixed(2)}`);
+          controller.abort();
+        },
+        done: (message) => seen.push(`done ${message}`),
+      }),
+    });
+    store.dispose();
+    assert.match(seen[0], /^Indexing beauty-onerec-think\.json /);
+    assert.equal(seen[seen.length - 1], 'done failed');
+    assert.equal(r.lookup.size, 0);
+    assert.match(r.problems.join('\n'), /indexing was cancelled/);
+  });
+
+  it('keeps the newest of overlapping loads', async () => {
+    const store = new ItemStore(cache);
+    const first = store.load(specs(path.join(fixtures, 'videos-openonerec.jsonl')), openonerec);
+    const second = store.load(specs(path.join(dir, 'tables', 'a.jsonl')), openonerec);
     await Promise.all([first, second]);
     assert.equal(store.lookup.size, 2);
+    store.dispose();
   });
 });
