@@ -9,7 +9,7 @@ import type { ItemRecord } from './lookup';
 import { RowDecoder } from './sources/decode';
 import { JsonlSplitter, looksLikeJsonl } from './sources/jsonl';
 import { JsonTableSplitter } from './sources/onerec-think';
-import { formatProblem, ProblemLog } from './sources/problems';
+import { ProblemLog } from './sources/problems';
 import { splitAll } from './sources/text-source';
 import type { SourceProblem } from './sources/types';
 
@@ -18,9 +18,6 @@ export { MAX_REPORTED_PROBLEMS } from './sources/problems';
 
 /** A problem with a table file; `line` is 1-based. */
 export type TableProblem = SourceProblem;
-
-/** One line for logs and notifications: `path:line: message`. */
-export const formatTableProblem: (p: TableProblem) => string = formatProblem;
 
 /** Read one table file's text (JSON keyed by id, a JSON list of rows, or JSONL); `path` labels items and problems and picks JSONL by extension. */
 export function loadTable(path: string, text: string, grammar: CompiledGrammar): { items: ItemRecord[]; problems: TableProblem[] } {
