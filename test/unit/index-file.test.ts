@@ -9,7 +9,7 @@ import type { ItemRow, RowSource } from '../../server/items/sources/types';
 import { buildIndex } from '../../server/items/index/build';
 import { IndexError, MAGIC } from '../../server/items/index/format';
 import { openIndex, readIndexMeta } from '../../server/items/index/open';
-import { memorySource, randomRows } from './index-fixtures';
+import { memorySource, plainLookup, randomRows } from './index-fixtures';
 
 const grammar = compileGrammar(presetSpec('openonerec'));
 
@@ -26,7 +26,10 @@ describe('item index file', () => {
 
   it('reopens with the same answers, fingerprint and stats', () => {
     const a = openIndex(file);
-    const answers = (l: typeof a) => [l.exact([1, 2, 3]), l.prefix([1], undefined, 10), l.children([2]), l.byId(rows[5].id), l.search('dog', 20)];
+    const answers = (index: typeof a) => {
+      const l = plainLookup(index);
+      return [l.exact([1, 2, 3]), l.prefix([1], undefined, 10), l.children([2]), l.byId(rows[5].id), l.search('dog', 20)];
+    };
     const first = answers(a);
     a.close();
     const b = openIndex(file);

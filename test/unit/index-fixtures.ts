@@ -1,5 +1,5 @@
 /** Shared by the index tests: a seeded random item pool, an in-memory row source, and the reference lookup over the same rows. */
-import type { ItemRecord } from '../../server/items/lookup';
+import type { ItemLookup, ItemRecord } from '../../server/items/lookup';
 import type { ItemRow, RowSource, SourceProblem } from '../../server/items/sources/types';
 
 /** Deterministic PRNG (mulberry32). */
@@ -83,4 +83,30 @@ export function referenceItems(tables: { path: string; rows: ItemRow[] }[]): Ite
     }
   }
   return items;
+}
+
+/** An item as a plain object with the fields it has (the index reads id and text lazily, through getters). */
+export function plain(item: ItemRecord | undefined): ItemRecord | undefined {
+  if (!item) return undefined;
+  const out: ItemRecord = { id: item.id, levels: [...item.levels], source: { ...item.source } };
+  for (const key of ['domain', 'title', 'caption', 'categories', 'popularity'] as const) if (item[key] !== undefined) Object.assign(out, { [key]: item[key] });
+  return out;
+}
+
+/** The same lookup answering with plain objects, so that answers compare with `deepEqual`. */
+export function plainLookup(l: ItemLookup): ItemLookup {
+  const all = (items: ItemRecord[]): ItemRecord[] => items.map((i) => plain(i)!);
+  return {
+    size: l.size,
+    sources: l.sources,
+    exact: (levels, domain) => all(l.exact(levels, domain)),
+    has: (levels, domain) => l.has(levels, domain),
+    byId: (id) => plain(l.byId(id)),
+    prefix: (levels, domain, limit) => {
+      const r = l.prefix(levels, domain, limit);
+      return { count: r.count, examples: all(r.examples) };
+    },
+    children: (levels, domain, limit) => l.children(levels, domain, limit).map((c) => ({ ...c, example: plain(c.example) })),
+    search: (query, limit) => all(l.search(query, limit)),
+  };
 }

@@ -9,7 +9,7 @@ import type { ItemLookup } from '../../server/items/lookup';
 import { createMemoryLookup } from '../../server/items/memory-lookup';
 import { buildIndex } from '../../server/items/index/build';
 import { openIndex, type IndexLookup } from '../../server/items/index/open';
-import { memorySource, random, randomRows, referenceItems } from './index-fixtures';
+import { memorySource, plainLookup, random, randomRows, referenceItems } from './index-fixtures';
 
 const grammar = compileGrammar(presetSpec('openonerec'));
 
@@ -26,7 +26,8 @@ function queries(items: { levels: number[] }[], seed: number): number[][] {
   return [...out.values()];
 }
 
-function compare(index: ItemLookup, memory: ItemLookup, items: { id: string; title?: string; caption?: string; categories?: string; levels: number[] }[], seed: number): void {
+function compare(lazyIndex: ItemLookup, memory: ItemLookup, items: { id: string; title?: string; caption?: string; categories?: string; levels: number[] }[], seed: number): void {
+  const index = plainLookup(lazyIndex);
   assert.equal(index.size, memory.size);
   assert.deepEqual(index.sources, memory.sources);
   for (const levels of queries(items, seed)) {

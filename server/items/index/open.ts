@@ -276,7 +276,7 @@ export class IndexLookup implements ItemLookup {
     return best;
   }
 
-  /** Item `i` as a record; text is read from the file (and cached). */
+  /** Item `i` as a record; its text is read from the file when first used (and records are cached). */
   private record(i: number): ItemRecord {
     const cached = this.cache.get(i);
     if (cached) {
@@ -285,7 +285,6 @@ export class IndexLookup implements ItemLookup {
       return cached;
     }
     this.assertOpen();
-    const text = this.readText(this.text[i]);
     const L = this.L;
     const levels: number[] = [];
     for (let k = 0; k < L; k++) {
@@ -293,21 +292,22 @@ export class IndexLookup implements ItemLookup {
       if (v === NO_LEVEL) break;
       levels.push(v);
     }
-    const item: ItemRecord = { id: text.id, levels, source: { path: this.sources[this.source[i]] } };
-    const domain = this.meta.domains[this.domain[i]];
-    if (domain) item.domain = domain;
-    if (text.title !== undefined) item.title = text.title;
-    if (text.caption !== undefined) item.caption = text.caption;
-    if (text.categories !== undefined) item.categories = text.categories;
     const popularity = this.popularity[i];
-    if (popularity === popularity) item.popularity = popularity;
-    if (this.line[i] > 0) item.source.line = this.line[i];
+    const item = new IndexedItem(
+      () => this.readText(this.text[i]),
+      levels,
+      { path: this.sources[this.source[i]], ...(this.line[i] > 0 ? { line: this.line[i] } : {}) },
+      this.meta.domains[this.domain[i]] || undefined,
+      popularity === popularity ? popularity : undefined,
+    );
     this.cache.set(i, item);
     if (this.cache.size > RECORD_CACHE) this.cache.delete(this.cache.keys().next().value as number);
     return item;
   }
 
   private readText(offset: number): TextRecord {
+    // A record kept past a reload must not read through a descriptor the process may have reused.
+    this.assertOpen();
     let want = FIRST_READ;
     for (let attempt = 0; attempt < 3; attempt++) {
       if (this.readBuf.length < want) this.readBuf = Buffer.allocUnsafe(want);
@@ -335,5 +335,42 @@ export class IndexLookup implements ItemLookup {
 
   private assertOpen(): void {
     if (this.closed) throw new IndexError(`${this.file}: item index is closed`);
+  }
+}
+
+/**
+ * An item of the index. Code, domain, popularity and source come from the
+ * columns in memory; id and text sit in the file and are read on first use,
+ * so resolving a code (or checking that it exists) touches no disk.
+ */
+class IndexedItem implements ItemRecord {
+  private loaded: TextRecord | undefined;
+
+  constructor(
+    private readonly read: () => TextRecord,
+    readonly levels: number[],
+    readonly source: { path: string; line?: number },
+    readonly domain: string | undefined,
+    readonly popularity: number | undefined,
+  ) {}
+
+  private get text(): TextRecord {
+    return (this.loaded ??= this.read());
+  }
+
+  get id(): string {
+    return this.text.id;
+  }
+
+  get title(): string | undefined {
+    return this.text.title;
+  }
+
+  get caption(): string | undefined {
+    return this.text.caption;
+  }
+
+  get categories(): string | undefined {
+    return this.text.categories;
   }
 }
