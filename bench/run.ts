@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchHover } from './hover';
+import { benchIndex, type IndexBench } from './index';
 import { benchParse } from './parse';
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     `| hover while the dump is still being analysed (${hover.duringAnalysis.n} hovers) p50 / p99 / max | ${fmt(hover.duringAnalysis.p50, 2)} / ${fmt(hover.duringAnalysis.p99, 2)} / ${fmt(hover.duringAnalysis.max, 1)} ms | | | answers before diagnostics |`,
     `| open the dump → first diagnostics (includes sending ${mb(hover.bytes)} over JSON-RPC) | ${fmt(hover.openToDiagnosticsMs, 0)} ms | | | |`,
   ];
+  const sizes = process.argv.includes('--quick') ? [1_000_000] : [1_000_000, 10_000_000];
+  const index = await benchIndex(sizes);
+  console.log('index', index);
+  lines.push('', ...indexTable(index));
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
   if (process.argv.includes('--no-readme')) return;
@@ -39,6 +44,27 @@ async function main(): Promise<void> {
   const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`);
   fs.writeFileSync(readme, updated);
   console.log('README.md updated');
+}
+
+/** README rows for the item index, one column per pool size. */
+function indexTable(runs: IndexBench[]): string[] {
+  const us = (x: number): string => `${fmt(x, 1)} µs`;
+  const col = (f: (r: IndexBench) => string): string => `| ${runs.map(f).join(' | ')} |`;
+  const row = (label: string, f: (r: IndexBench) => string): string => `| ${label} ${col(f)}`;
+  return [
+    `| item index (synthetic OpenOneRec tables) ${col((r) => `${(r.items / 1e6).toLocaleString('en')}M items`)}`,
+    `|---|${runs.map(() => '---|').join('')}`,
+    row('read the JSONL once (baseline)', (r) => `${fmt(r.readJsonl, 1)} s`),
+    row('build the index from JSONL (ratio to one read; target ≤ 3)', (r) => `${fmt(r.buildJsonl, 1)} s (${fmt(r.buildJsonl / r.readJsonl)}×)`),
+    row('read the Parquet pair once / build from it (ratio)', (r) => (r.readParquet && r.buildParquet ? `${fmt(r.readParquet, 1)} s / ${fmt(r.buildParquet, 1)} s (${fmt(r.buildParquet / r.readParquet)}×)` : 'n/a')),
+    row('open from cache (target ≤ 2 s)', (r) => `${fmt(r.openMs, 0)} ms`),
+    row('RSS after open (target ≤ 1 GB)', (r) => `${fmt(r.rssAfterOpenMb, 0)} MB`),
+    row('exact code → items p50 / p99 (target p99 ≤ 50 µs)', (r) => `${us(r.exact.p50)} / ${us(r.exact.p99)}`),
+    row('item id → item p50 / p99', (r) => `${us(r.byId.p50)} / ${us(r.byId.p99)}`),
+    row('text search, 20 hits', (r) => r.search.map((q) => `\`${q.query}\` ${fmt(q.ms, 0)} ms`).join(', ')),
+    row('baseline: JSONL loaded into a `Map` — load / RSS', (r) => `${fmt(r.map.loadSeconds, 1)} s / ${fmt(r.map.rssMb, 0)} MB (${fmt(r.map.rssMb / r.rssAfterOpenMb, 1)}× the index's RSS)`),
+    row('baseline: `Map.get` p50 / p99', (r) => `${us(r.map.exact.p50)} / ${us(r.map.exact.p99)}`),
+  ];
 }
 
 main().catch((e) => {
