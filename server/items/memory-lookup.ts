@@ -9,7 +9,7 @@ import type { ItemLookup, ItemRecord } from './lookup';
 const DEFAULT_EXAMPLES = 5;
 
 /** Most popular first; items without a popularity after those with one; then by id so results are stable. */
-function byPopularity(a: ItemRecord, b: ItemRecord): number {
+export function byPopularity(a: ItemRecord, b: ItemRecord): number {
   const pa = a.popularity ?? -Infinity;
   const pb = b.popularity ?? -Infinity;
   if (pa !== pb) return pb - pa;

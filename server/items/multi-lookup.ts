@@ -5,17 +5,9 @@
  * without a domain, as within one table.
  */
 import type { ItemLookup, ItemRecord } from './lookup';
-import { emptyLookup, matchRank } from './memory-lookup';
+import { byPopularity, emptyLookup, matchRank } from './memory-lookup';
 
 const DEFAULT_EXAMPLES = 5;
-
-/** Most popular first, then by id (the order of one table). */
-function byPopularity(a: ItemRecord, b: ItemRecord): number {
-  const pa = a.popularity ?? -Infinity;
-  const pb = b.popularity ?? -Infinity;
-  if (pa !== pb) return pb - pa;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
 
 /** With a domain, keep that domain's items when there are any (the domain's table wins). */
 function preferDomain(items: ItemRecord[], domain: string | undefined): ItemRecord[] {
