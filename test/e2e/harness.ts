@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { CODE_SERVER_VERSION, codeServerDir, codeServerEntry, isCodeServerInstalled, launchCodeServer, type CodeServerHandle } from '../../scripts/code-server.mjs';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -328,6 +328,63 @@ export class Workbench {
   /** Names of the output channels (Output: Show Output Channels…). */
   async outputChannels(): Promise<string[]> {
     return (await this.quickPickRows('Output: Show Output Channels')).map((r) => r.split('\n')[0].trim());
+  }
+
+  /**
+   * Workspace symbols for `query` through Go to Symbol in Workspace (Ctrl+T,
+   * the quick open with `#`): the rows' texts once the list has rows. The
+   * picker stays open so the caller can pick a row (Enter) or close it
+   * (Escape); with no rows within `timeoutMs` it is closed and [] returned.
+   */
+  async workspaceSymbols(query: string, timeoutMs = 5000): Promise<string[]> {
+    const { page } = this;
+    await this.focusWorkbench();
+    await page.keyboard.press('Control+T');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`#${query}`);
+    const rows = page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row');
+    try {
+      await rows.first().waitFor({ timeout: timeoutMs });
+    } catch {
+      await page.keyboard.press('Escape');
+      return [];
+    }
+    // Rows may arrive from several providers: let the list settle.
+    await page.waitForTimeout(300);
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** The active editor's cursor from the status bar ("Ln 22, Col 1"), or null when none is shown. */
+  async cursorPosition(): Promise<{ line: number; column: number } | null> {
+    const text = (await this.statusBarText()).find((t) => /^Ln \d+, Col \d+/.test(t));
+    const m = text ? /^Ln (\d+), Col (\d+)/.exec(text) : null;
+    return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
+  }
+
+  /** The notification toast whose text contains `text` (a progress notification's title, a warning). */
+  notificationToast(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  }
+
+  /**
+   * What an extension logged to its output channel (`RecLens`), read from
+   * code-server's log files on disk: unlike the Output view, this does not
+   * depend on the view being open or scrolled.
+   */
+  outputLog(channel = 'RecLens'): string {
+    const logs = path.join(this.server.tmpDir, 'user-data', 'logs');
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      if (!fs.existsSync(dir)) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (entry.name === `${channel}.log`) found.push(p);
+      }
+    };
+    walk(logs);
+    return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
   }
 
   /** Messages of the notification toasts on screen. */
