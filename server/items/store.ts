@@ -50,6 +50,8 @@ export class ItemStore {
   private open: IndexLookup[] = [];
   /** Bumped per load so that a slow, older load never replaces a newer one. */
   private generation = 0;
+  /** The load in progress: one at a time, so that two builds never write the same index file. */
+  private running: { key: string; controller: AbortController; promise: Promise<LoadResult> } | undefined;
   private watchers: FSWatcher[] = [];
   private debounce: NodeJS.Timeout | undefined;
 
@@ -67,7 +69,24 @@ export class ItemStore {
   }
 
   /** Index (or open the cached index of) every table and swap in the merged lookup. */
-  async load(tables: TableSpec[], grammar: CompiledGrammar, hooks: LoadHooks = {}): Promise<LoadResult> {
+  load(tables: TableSpec[], grammar: CompiledGrammar, hooks: LoadHooks = {}): Promise<LoadResult> {
+    // The same request while one runs (a client sends its settings several times at start-up) joins it.
+    const key = JSON.stringify([tables, grammar.spec]);
+    if (this.running && this.running.key === key && !this.running.controller.signal.aborted) return this.running.promise;
+    // Otherwise the running load is superseded: cancel its builds and start once it has let go of its files.
+    const previous = this.running;
+    previous?.controller.abort();
+    const controller = new AbortController();
+    const promise = (previous ? previous.promise.catch(() => undefined) : Promise.resolve()).then(() => this.loadNow(tables, grammar, hooks, controller.signal));
+    const running = { key, controller, promise };
+    this.running = running;
+    void promise.finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    return promise;
+  }
+
+  private async loadNow(tables: TableSpec[], grammar: CompiledGrammar, hooks: LoadHooks, superseded: AbortSignal): Promise<LoadResult> {
     const generation = ++this.generation;
     const problems: SourceProblem[] = [];
     const specs = (await Promise.all(tables.map((t) => expandFolder(t, problems)))).flat();
@@ -80,6 +99,8 @@ export class ItemStore {
       watched.push(...files);
       let progress: BuildProgress | undefined;
       const controller = new AbortController();
+      const abort = (): void => controller.abort();
+      superseded.addEventListener('abort', abort);
       try {
         const loaded = await loadOrBuild({
           tables: files,
@@ -101,12 +122,15 @@ export class ItemStore {
         if (loaded.built) built.push(spec.path);
         progress?.done(`${loaded.lookup.size.toLocaleString('en')} items`);
       } catch (e) {
-        progress?.done('failed');
+        progress?.done(superseded.aborted ? 'superseded' : 'failed');
         problems.push(failure(spec.path, e, controller.signal.aborted));
+      } finally {
+        superseded.removeEventListener('abort', abort);
       }
+      if (superseded.aborted) break;
     }
-    if (generation !== this.generation) {
-      // A newer load started meanwhile: it owns the pool; drop what this one opened.
+    if (superseded.aborted || generation !== this.generation) {
+      // A newer load replaces this one: it owns the pool; drop what this one opened.
       for (const l of lookups) l.close();
       return { lookup: this.current, problems: [], built: [] };
     }

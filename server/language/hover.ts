@@ -17,6 +17,8 @@ export interface HoverResult {
 export interface ItemEnv {
   grammar: CompiledGrammar;
   lookup: ItemLookup;
+  /** Why the pool is empty although tables are configured (being indexed, failed, cancelled). */
+  poolNote?: string;
 }
 
 const MAX_COLLISIONS = 8;
@@ -49,7 +51,11 @@ export function describeCode(code: CodeMatch, env: ItemEnv): string {
   for (const p of code.problems) lines.push(`⚠ ${escapeMarkdown(p.message)}`);
 
   if (lookup.size === 0) {
-    lines.push('No alignment table is loaded, so RecLens cannot say which item this is. Set `reclens.alignment.paths` to an item table (OneRec-Think JSON or JSONL with a `sid` column).');
+    lines.push(
+      env.poolNote
+        ? `${escapeMarkdown(env.poolNote)} Until then RecLens cannot say which item this is.`
+        : 'No alignment table is loaded, so RecLens cannot say which item this is. Set `reclens.alignment.paths` to an item table (Parquet, OneRec-Think JSON, JSONL, CSV or TSV).',
+    );
     return lines.join('\n\n');
   }
 

@@ -66,6 +66,7 @@ const symbolKinds: Record<OutlineNode['kind'], SymbolKind> = {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let pullConfiguration = false;
+  let inlayRefresh = false;
   let initOptions: unknown;
   let roots: string[] = [];
   let resolved: ResolvedSettings = resolveSettings(undefined);
@@ -95,8 +96,12 @@ export function startServer(connection: Connection): void {
 
   async function reloadTables(): Promise<void> {
     const tables = resolveTables(resolved.settings.alignment.paths, roots[0] ?? process.cwd());
+    if (tables.length > 0 && env.lookup.size === 0) env = { ...env, poolNote: 'The item tables are being indexed.' };
     const result = await store.load(tables, resolved.grammar, { onChange: () => void reloadTables(), progress: (title) => tasks.start(title) });
-    env = { grammar: resolved.grammar, lookup: result.lookup };
+    const poolNote = tables.length > 0 && result.lookup.size === 0 ? 'No configured item table could be indexed (see the RecLens warnings: a table failed or its indexing was cancelled); edit the table or reclens.alignment.paths to index again.' : undefined;
+    env = { grammar: resolved.grammar, lookup: result.lookup, poolNote };
+    // Hints asked for before the pool changed would otherwise stay as they were.
+    if (inlayRefresh) void connection.languages.inlayHint.refresh();
     const problems = [...resolved.errors, ...result.problems];
     for (const p of problems.slice(0, 3)) void connection.window.showWarningMessage(`RecLens: ${p}`);
     const status: StatusParams = { items: result.lookup.size, tables: result.lookup.sources, grammar: resolved.grammar.spec.name, problems };
@@ -107,6 +112,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    inlayRefresh = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
     initOptions = params.initializationOptions;
     // VS Code passes its global storage; other clients get the user's cache folder.
     const cacheDir = (initOptions as { cacheDir?: unknown } | undefined)?.cacheDir;

@@ -442,6 +442,15 @@ describe('item store', () => {
     assert.match(r.problems.join('\n'), /indexing was cancelled/);
   });
 
+  it('joins identical loads sent at once (a client sending its settings several times) into one build', async () => {
+    const store = new ItemStore(path.join(dir, 'cache-join'));
+    const t = specs(path.join(fixtures, 'beauty-onerec-think.json'));
+    const results = await Promise.all([store.load(t, think), store.load(t, think), store.load(specs(t[0].path), think)]);
+    assert.deepEqual(results.map((r) => [r.lookup.size, r.problems.length, r.built.length]), [[31, 0, 1], [31, 0, 1], [31, 0, 1]]);
+    assert.equal(store.lookup.size, 31);
+    store.dispose();
+  });
+
   it('keeps the newest of overlapping loads', async () => {
     const store = new ItemStore(cache);
     const first = store.load(specs(path.join(fixtures, 'videos-openonerec.jsonl')), openonerec);
