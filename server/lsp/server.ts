@@ -94,10 +94,14 @@ export function startServer(connection: Connection): void {
     await reloadTables();
   }
 
+  let reloads = 0;
   async function reloadTables(): Promise<void> {
+    const seq = ++reloads;
     const tables = resolveTables(resolved.settings.alignment.paths, roots[0] ?? process.cwd());
     if (tables.length > 0 && env.lookup.size === 0) env = { ...env, poolNote: 'The item tables are being indexed.' };
     const result = await store.load(tables, resolved.grammar, { onChange: () => void reloadTables(), progress: (title) => tasks.start(title) });
+    // Reloads asked for meanwhile (a client sends its settings several times at start-up) report once, the last.
+    if (seq !== reloads) return;
     const poolNote = tables.length > 0 && result.lookup.size === 0 ? 'No configured item table could be indexed (see the RecLens warnings: a table failed or its indexing was cancelled); edit the table or reclens.alignment.paths to index again.' : undefined;
     env = { grammar: resolved.grammar, lookup: result.lookup, poolNote };
     // Hints asked for before the pool changed would otherwise stay as they were.
