@@ -304,9 +304,21 @@ export function linkExtension(extensionDir, extensionsDir) {
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
   const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   fs.mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'syntaxes', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+  for (const entry of ['package.json', 'syntaxes', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
     const src = path.join(extensionDir, entry);
     if (fs.existsSync(src)) fs.symlinkSync(src, path.join(target, entry));
+  }
+  // The extension host tells extensions apart by the paths in stack traces, and Node resolves
+  // symlinks: a symlinked extension.js would be attributed to no extension ("Null Extension
+  // Description" on its notifications). So dist/ is a real folder with the extension bundle copied;
+  // the rest (the server, run as its own process) is linked.
+  const dist = path.join(extensionDir, 'dist');
+  if (fs.existsSync(dist)) {
+    fs.mkdirSync(path.join(target, 'dist'));
+    for (const f of fs.readdirSync(dist)) {
+      const copy = f === 'extension.js' || f === 'extension.js.map';
+      (copy ? fs.copyFileSync : fs.symlinkSync)(path.join(dist, f), path.join(target, 'dist', f));
+    }
   }
   for (const pkg of bundleExternals(path.join(extensionDir, 'dist'))) {
     const src = path.join(extensionDir, 'node_modules', pkg);
