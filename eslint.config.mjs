@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test-results/**', 'demo/**', '.reclens/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test-results/**', 'demo/*', '!demo/build/', '.reclens/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
