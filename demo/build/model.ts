@@ -190,6 +190,11 @@ function makeUser(n: number, o: Required<WorldOptions>, r: Random, world: { subt
   const exhausted = new Set<number>();
   for (let t = 0; t < length; t++) {
     const open = interests.filter((x) => active(x.subtopic, t) && !exhausted.has(x.subtopic));
+    if (open.length === 0 && drift && t < drift.appearsAt) {
+      // Everything else is used up: the new interest comes in earlier.
+      drift.appearsAt = t--;
+      continue;
+    }
     if (open.length === 0) break;
     // A drift is always visible: the fading interest opens the history, the new one shows at its start.
     const forced = drift && t === 0 ? drift.fades : drift && t === drift.appearsAt ? drift.appears : undefined;
