@@ -34,7 +34,10 @@ export function oracle(world: World, user: User): Oracle {
     for (const i of pool) candidates.push({ item: i, subtopic: c.subtopic, score: Math.round(Math.log((c.share / total) * (Math.sqrt(world.items[i].popularity) / mass)) * 100) / 100 });
   }
   candidates.sort((a, b) => b.score - a.score || a.item - b.item);
-  return { current, recs: candidates.slice(0, TOP) };
+  // One entry per code: a collision's second item adds nothing a decoder could tell apart.
+  const codes = new Set<string>();
+  const recs = candidates.filter((c) => !codes.has(world.items[c.item].code.join()) && codes.add(world.items[c.item].code.join())).slice(0, TOP);
+  return { current, recs };
 }
 
 const code = (world: World, i: number): string => codeString(world.items[i].code);
