@@ -13,6 +13,7 @@ import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RowSource } from '../server/items/sources/types';
 import { ParquetTableWriter, type Codec } from '../test/support/parquet';
+import { mulberry32 } from '../test/support/random';
 
 export interface SyntheticOptions {
   /** Rows per Parquet row group (default 100,000). */
@@ -38,17 +39,8 @@ const WORDS = 'street food cooking noodles dance cover cat dog puppy travel vlog
 const CODEBOOK = 8192;
 const BASE_PID = 1_000_000_000;
 
-/** A small, fast, seedable PRNG (mulberry32) so every run writes the same pool. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so every run writes the same pool. */
+const rng = mulberry32;
 
 /** Item i's caption, a pure function of i (so the caption file can be written in any order). */
 export function syntheticCaption(i: number): string {

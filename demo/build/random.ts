@@ -1,18 +1,12 @@
+import { mulberry32 } from '../../test/support/random';
+
 /** A small seedable PRNG (mulberry32) and the draws the world generator needs; no Math.random anywhere. */
 export class Random {
-  private s: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Whole number in [lo, hi]. */

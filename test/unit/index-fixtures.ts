@@ -1,18 +1,10 @@
 /** Shared by the index tests: a seeded random item pool, an in-memory row source, and the reference lookup over the same rows. */
 import type { ItemLookup, ItemRecord } from '../../server/items/lookup';
 import type { ItemRow, RowSource, SourceProblem } from '../../server/items/sources/types';
+import { mulberry32 } from '../support/random';
 
 /** Deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = mulberry32;
 
 /** A table read from memory, in batches. */
 export function memorySource(path: string, rows: ItemRow[], batchSize = 7, problems: SourceProblem[] = []): RowSource {
