@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { after, before } from 'node:test';
 import { CODE_SERVER_VERSION, codeServerDir, codeServerEntry, isCodeServerInstalled, launchCodeServer, type CodeServerHandle } from '../../scripts/code-server.mjs';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -473,4 +474,27 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`);
+}
+
+/**
+ * One workbench for the tests of a file (or `describe` block): launched before them, with `open`
+ * opened first (activation is lazy: a trace brings up the language server), closed after.
+ * Returns the accessor the tests use.
+ */
+export function sharedWorkbench(options: LaunchWorkbenchOptions & { open?: string } = {}): () => Workbench {
+  let wb: Workbench | undefined;
+  before(
+    async () => {
+      wb = await Workbench.launch(options);
+      if (options.open) await wb.openFile(options.open);
+    },
+    { timeout: 180_000 },
+  );
+  after(async () => {
+    await wb?.close();
+  });
+  return () => {
+    if (!wb) throw new Error('the workbench did not start; see the error of the before hook');
+    return wb;
+  };
 }

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { demoDir, elapsed, eventually, Workbench } from './harness';
+import { demoDir, elapsed, eventually, sharedWorkbench, Workbench } from './harness';
 
 /**
  * At start-up a client sends its settings several times; the server must
@@ -43,20 +43,11 @@ describe('workspace symbols from the demo item pool', () => {
   const itemsPath = path.join(demoDir, 'items.json');
   const itemsLines = fs.readFileSync(itemsPath, 'utf8').split('\n');
   const items = JSON.parse(fs.readFileSync(itemsPath, 'utf8')) as Record<string, { sid: string; title: string }>;
-  let wb: Workbench | undefined;
-
-  before(async () => {
-    wb = await Workbench.launch();
-    // Activation is lazy: a trace brings up the language server (and its workspace symbols).
-    await wb.openFile('traces/benchmark.json');
-  }, { timeout: 180_000 });
-
-  after(async () => {
-    await wb?.close();
-  });
+  // Activation is lazy: a trace brings up the language server (and its workspace symbols).
+  const workbench = sharedWorkbench({ open: 'traces/benchmark.json' });
 
   test('Ctrl+T finds an item by a word of its title and opens items.json at that item', { timeout: 120_000 }, async () => {
-    const w = wb!;
+    const w = workbench();
     await w.guard('workspace-symbols', async () => {
       const title = items.B00SKIN003.title;
       assert.equal(Object.values(items).filter((i) => i.title.includes('Niacinamide')).length, 1, 'the word names one demo item');

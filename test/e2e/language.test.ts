@@ -7,26 +7,17 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import { demoDir, elapsed, eventually, Workbench } from './harness';
+import { test } from 'node:test';
+import { demoDir, elapsed, eventually, sharedWorkbench } from './harness';
 
 const benchmarkPath = path.join(demoDir, 'traces', 'benchmark.json');
 const benchmarkLines = fs.readFileSync(benchmarkPath, 'utf8').split('\n');
 const items = JSON.parse(fs.readFileSync(path.join(demoDir, 'items.json'), 'utf8')) as Record<string, { sid: string; title: string }>;
 
-let wb: Workbench | undefined;
-
-before(async () => {
-  wb = await Workbench.launch();
-  await wb.openFile('traces/benchmark.json');
-}, { timeout: 180_000 });
-
-after(async () => {
-  await wb?.close();
-});
+const workbench = sharedWorkbench({ open: 'traces/benchmark.json' });
 
 test('hovering an itemic token inside a generation shows the item title', { timeout: 120_000 }, async () => {
-  const w = wb!;
+  const w = workbench();
   await w.guard('hover', async () => {
     // <s_c_311> occurs once in the dump: the code of B00HAIR005 recommended in u0002's second generation.
     const needle = '<s_c_311>';
@@ -41,7 +32,7 @@ test('hovering an itemic token inside a generation shows the item title', { time
 });
 
 test('the out-of-range code <s_a_9999> is in the Problems panel at its line', { timeout: 120_000 }, async () => {
-  const w = wb!;
+  const w = workbench();
   await w.guard('problems', async () => {
     const lineIndex = benchmarkLines.findIndex((l) => l.includes('<s_a_9999>'));
     assert.ok(lineIndex >= 0, 'the demo dump holds the invalid code');

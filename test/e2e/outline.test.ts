@@ -7,23 +7,14 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import { demoDir, elapsed, eventually, Workbench } from './harness';
+import { test } from 'node:test';
+import { demoDir, elapsed, eventually, sharedWorkbench, Workbench } from './harness';
 
 const tracePath = path.join(demoDir, 'traces', 'u1024.rtrace');
 const traceLines = fs.readFileSync(tracePath, 'utf8').split('\n');
 const items = JSON.parse(fs.readFileSync(path.join(demoDir, 'items.json'), 'utf8')) as Record<string, { sid: string; title: string }>;
 
-let wb: Workbench | undefined;
-
-before(async () => {
-  wb = await Workbench.launch();
-  await wb.openFile('traces/u1024.rtrace');
-}, { timeout: 180_000 });
-
-after(async () => {
-  await wb?.close();
-});
+const workbench = sharedWorkbench({ open: 'traces/u1024.rtrace' });
 
 /** Every row of the Outline view: its list is virtual, so scroll it with the mouse wheel and collect what is rendered. */
 async function allOutlineRows(w: Workbench): Promise<string[]> {
@@ -45,7 +36,7 @@ async function allOutlineRows(w: Workbench): Promise<string[]> {
 }
 
 test('the Outline view lists the layers and their steps', { timeout: 120_000 }, async () => {
-  const w = wb!;
+  const w = workbench();
   await w.guard('outline', async () => {
     // Give the Outline view the height of the side bar: collapse the file tree above it.
     const folders = w.page.locator('.pane:has(.explorer-folders-view) > .pane-header');
@@ -67,7 +58,7 @@ test('the Outline view lists the layers and their steps', { timeout: 120_000 }, 
 });
 
 test('hovering an evidence link shows the evidence chain of the cited step', { timeout: 120_000 }, async () => {
-  const w = wb!;
+  const w = workbench();
   await w.guard('evidence-hover', async () => {
     // r1 cites c3 and c4; c4 rests on c1 and h6, c1 on p1–p3, which rest on history items.
     const needle = 'cluster. <- c3, c4';
@@ -84,7 +75,7 @@ test('hovering an evidence link shows the evidence chain of the cited step', { t
 });
 
 test('an inlay hint shows the item title after a history code', { timeout: 120_000 }, async () => {
-  const w = wb!;
+  const w = workbench();
   await w.guard('inlay-hint', async () => {
     const h1 = traceLines.find((l) => l.startsWith('h1 '))!;
     const code = items.B00HAIR001.sid;

@@ -4,21 +4,13 @@
  * is saved to test-results/smoke.png for a human look.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { elapsed, eventually, Workbench } from './harness';
+import { test } from 'node:test';
+import { elapsed, eventually, sharedWorkbench } from './harness';
 
-let wb: Workbench | undefined;
-
-before(async () => {
-  wb = await Workbench.launch();
-}, { timeout: 180_000 });
-
-after(async () => {
-  await wb?.close();
-});
+const workbench = sharedWorkbench();
 
 test('the demo workspace opens and RecLens activates on a benchmark dump', { timeout: 120_000 }, async () => {
-  const w = wb!;
+  const w = workbench();
   await w.guard('smoke', async () => {
     await w.openFile('traces/benchmark.json');
     // Activation is lazy (onLanguage:json); the extension creates its output channel first thing.
