@@ -3,7 +3,7 @@
  * row, the rest counted, and a closing "skipped K of N rows" so that nothing
  * is dropped silently, however large the table.
  */
-import type { SourceProblem } from './types';
+import type { ItemRow, RowSource, SourceProblem } from './types';
 
 /** Problems listed one by one per file; the rest are counted. */
 export const MAX_REPORTED_PROBLEMS = 20;
@@ -64,4 +64,10 @@ export class ProblemLog {
     else if (this.failure && this.rows > 0) out.push({ path: this.path, message: `loaded the ${loaded} items before the error` });
     return out;
   }
+}
+
+/** A `RowSource` whose problems start afresh with each pass over its rows; `read` gets that pass's log. */
+export function loggedSource(path: string, size: number, read: (log: ProblemLog) => AsyncGenerator<{ rows: ItemRow[]; done: number }>): RowSource {
+  let log = new ProblemLog(path);
+  return { path, size, problems: () => log.problems(), batches: () => read((log = new ProblemLog(path))) };
 }

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { CompiledGrammar } from '../grammar';
 import { RowDecoder, type RawRow } from './decode';
-import { PATHS_SETTING, ProblemLog } from './problems';
+import { loggedSource, PATHS_SETTING, ProblemLog } from './problems';
 import type { ColumnMapping, ItemRow, RowSource } from './types';
 
 /** Splits text into rows as it arrives; file-level failures go to the log it was made with. */
@@ -29,44 +29,37 @@ export function splitAll(splitter: RowSplitter, text: string): RawRow[] {
 
 /** A source reading `path` through the splitter `split` makes for each pass. */
 export function textSource(path: string, size: number, grammar: CompiledGrammar, mapping: ColumnMapping | undefined, split: (log: ProblemLog) => RowSplitter): RowSource {
-  let log = new ProblemLog(path);
-  return {
-    path,
-    size,
-    problems: () => log.problems(),
-    async *batches() {
-      log = new ProblemLog(path);
-      const splitter = split(log);
-      const decoder = new RowDecoder(grammar, log, mapping);
-      const decode = (raw: RawRow[]): ItemRow[] => {
-        const rows: ItemRow[] = [];
-        for (const r of raw) {
-          const item = decoder.decode(r);
-          if (item) rows.push(item);
-        }
-        return rows;
-      };
-      const text = new StringDecoder('utf8');
-      let done = 0;
-      let first = true;
-      try {
-        for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-          const bytes = chunk as Buffer;
-          done += bytes.length;
-          let s = text.write(bytes);
-          if (first && s.length > 0) {
-            first = false;
-            if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-          }
-          yield { rows: decode(splitter.push(s)), done };
-        }
-      } catch (e) {
-        log.fail(undefined, `cannot read alignment table: ${(e as Error).message}; check ${PATHS_SETTING}`);
-        return;
+  return loggedSource(path, size, async function* (log) {
+    const splitter = split(log);
+    const decoder = new RowDecoder(grammar, log, mapping);
+    const decode = (raw: RawRow[]): ItemRow[] => {
+      const rows: ItemRow[] = [];
+      for (const r of raw) {
+        const item = decoder.decode(r);
+        if (item) rows.push(item);
       }
-      const rest = splitter.push(text.end());
-      for (const r of splitter.end()) rest.push(r);
-      yield { rows: decode(rest), done };
-    },
-  };
+      return rows;
+    };
+    const text = new StringDecoder('utf8');
+    let done = 0;
+    let first = true;
+    try {
+      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+        const bytes = chunk as Buffer;
+        done += bytes.length;
+        let s = text.write(bytes);
+        if (first && s.length > 0) {
+          first = false;
+          if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+        }
+        yield { rows: decode(splitter.push(s)), done };
+      }
+    } catch (e) {
+      log.fail(undefined, `cannot read alignment table: ${(e as Error).message}; check ${PATHS_SETTING}`);
+      return;
+    }
+    const rest = splitter.push(text.end());
+    for (const r of splitter.end()) rest.push(r);
+    yield { rows: decode(rest), done };
+  });
 }
