@@ -50,7 +50,7 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
 
   return {
     settings: {
-      itemicTokens: { preset: grammar.spec.name === preset ? preset : error ? 'openonerec' : preset, custom },
+      itemicTokens: { preset: error ? 'openonerec' : preset, custom },
       alignment: { paths },
       layers,
       inlayHints: { enabled: typeof hints.enabled === 'boolean' ? hints.enabled : d.inlayHints.enabled, maxLength },

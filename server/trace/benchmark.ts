@@ -19,7 +19,7 @@ import { decodedOf, keyOf, keySpanOf, member, spanOf, textOf } from './json/tree
 import { LineIndex } from './lines';
 import type { Analysis, AnalyzeContext, GroundTruthItem, OutlineNode, Problem, Recommendation, Step, TraceUnit } from './model';
 import { drain, SLICE_CHARS, type Sliced } from './slices';
-import { codesIn, historyIndex, historySteps, reasoning } from './steps';
+import { historyIndex, historySteps, reasoning } from './steps';
 import { promptMode } from './thinking';
 
 /** Dumps bigger than this (characters) rebuild a generation's steps when asked for instead of keeping them. */
@@ -154,10 +154,10 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
   let shared: { history: Step[]; byKey: Map<string, string>; groundTruth: GroundTruthItem[]; truthKeys: Set<string> } | undefined;
   const sampleContext = (): NonNullable<typeof shared> => {
     if (shared) return shared;
-    const history: Step[] = promptSpan ? historySteps(text, codes, codesIn(codes, promptSpan)) : [];
+    const history: Step[] = promptSpan ? historySteps(text, codes, codes.within(promptSpan)) : [];
     const groundTruth: GroundTruthItem[] = [];
     if (truth) {
-      for (const ci of codesIn(codes, spanOf(doc, truth))) {
+      for (const ci of codes.within(spanOf(doc, truth))) {
         const cs = { start: codes.start(ci), end: codes.end(ci) };
         groundTruth.push({ item: text.slice(cs.start, cs.end), span: cs, codeIndexes: [ci] });
       }

@@ -15,7 +15,7 @@ import { decodedOf, member, spanOf, textOf } from './json/tree';
 import { LineIndex } from './lines';
 import type { Analysis, AnalyzeContext, OutlineNode, Step, TraceUnit } from './model';
 import { drain, SLICE_CHARS, type Sliced } from './slices';
-import { codesIn, historyIndex, historySteps, reasoning, type Counters, type ModelText } from './steps';
+import { historyIndex, historySteps, reasoning, type Counters, type ModelText } from './steps';
 import { promptMode } from './thinking';
 
 const KEEP_DEPTH = 6; // record → messages → message → content → part → text
@@ -128,7 +128,7 @@ function record(text: string, doc: JsonDoc, rec: JsonNode, fallbackId: string, c
       if (role === 'assistant' || role === 'gpt') assistant.push({ text: decoded.text, from: 0, to: decoded.text.length, toDoc: decoded.toDoc, doc: text });
       else if (role !== 'system') {
         const ps = spanOf(mdoc, part);
-        for (const h of historySteps(text, codes, codesIn(codes, ps))) history.push({ ...h, id: `h${history.length + 1}` });
+        for (const h of historySteps(text, codes, codes.within(ps))) history.push({ ...h, id: `h${history.length + 1}` });
         mode = promptMode(decoded.text) ?? mode;
       }
     }

@@ -39,16 +39,6 @@ export interface ReasoningResult {
 
 const stageLetter: Record<Stage, string> = { perception: 'p', cognition: 'c', recommendation: 'r' };
 
-/** Index of the first code whose start is at or after `offset` (codes are sorted by start). */
-export function firstCodeAt(codes: CodeList, offset: number): number {
-  return codes.firstStartingFrom(offset);
-}
-
-/** Indexes of the codes inside a document span. */
-export function codesIn(codes: CodeList, span: Span): number[] {
-  return codes.within(span);
-}
-
 /** History steps (`h1`, `h2`, …) for the codes of a prompt. */
 export function historySteps(doc: string, codes: CodeList, indexes: number[]): Step[] {
   return indexes.map((ci, n) => {
@@ -99,7 +89,7 @@ export function reasoning(src: ModelText, codes: CodeList, layers: LayerSpec[], 
       const stage: Stage = block.layer?.stage ?? 'cognition';
       const letter = stageLetter[stage] as 'p' | 'c' | 'r';
       const span = docSpan(local);
-      const codeIndexes = codesIn(codes, span);
+      const codeIndexes = codes.within(span);
       const evidence: EvidenceLink[] = [];
       for (const ci of codeIndexes) {
         const target = history.size > 0 && codes.levelCount(ci) > 0 ? history.get(codes.key(ci)) : undefined;
@@ -133,7 +123,7 @@ export function reasoning(src: ModelText, codes: CodeList, layers: LayerSpec[], 
   }
   const recommendations: Recommendation[] = [];
   const answer = docSpan(split.answer);
-  for (const ci of codesIn(codes, answer)) {
+  for (const ci of codes.within(answer)) {
     const m = codes.get(ci);
     if (m.levels.length === 0 && m.bare === undefined) continue;
     recommendations.push({ rank: ++counters.rank, item: src.doc.slice(m.span.start, m.span.end), span: m.span, itemSpan: m.span, evidence: [], codeIndexes: [ci] });

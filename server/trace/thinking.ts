@@ -1,8 +1,7 @@
 /**
  * Where the thinking is in model text: `<think>…</think>` (Qwen3), the
  * two-stage form `<thinking text></think>\n<codes>` whose opening tag was in
- * the prompt, and the `/think` / `/no_think` switches and
- * `<|im_start|>role … <|im_end|>` turns of the chat markup.
+ * the prompt, and the `/think` / `/no_think` switches of the chat markup.
  */
 import type { Span } from '../items/types';
 
@@ -61,37 +60,4 @@ export function promptMode(text: string, from = 0, to = text.length): Mode | und
     if (i === 0) break;
   }
   return undefined;
-}
-
-/** One `<|im_start|>role … <|im_end|>` turn. */
-export interface ChatTurn {
-  role: string;
-  span: Span;
-  /** The content after the role line, up to `<|im_end|>` (or the end). */
-  content: Span;
-}
-
-/** The chat turns in `text[from, to)`; empty when the text has no chat markup. */
-export function chatTurns(text: string, from = 0, to = text.length): ChatTurn[] {
-  const turns: ChatTurn[] = [];
-  const START = '<|im_start|>';
-  const END = '<|im_end|>';
-  for (let s = text.indexOf(START, from); s !== -1 && s < to; ) {
-    const roleStart = s + START.length;
-    let nl = text.indexOf('\n', roleStart);
-    if (nl < 0 || nl > to) nl = to;
-    const next = text.indexOf(START, roleStart);
-    const limit = next < 0 || next > to ? to : next;
-    let e = text.indexOf(END, roleStart);
-    if (e < 0 || e > limit) e = -1;
-    const contentStart = Math.min(nl + 1, limit);
-    const contentEnd = e >= 0 ? e : limit;
-    turns.push({
-      role: text.slice(roleStart, Math.min(nl, contentEnd)).trim(),
-      span: { start: s, end: e >= 0 ? e + END.length : limit },
-      content: { start: contentStart, end: Math.max(contentStart, contentEnd) },
-    });
-    s = next;
-  }
-  return turns;
 }
