@@ -9,24 +9,29 @@ export const MAX_PROBLEMS = 10_000;
 /** Every problem of a document, ordered by position. */
 export function documentProblems(analysis: Analysis, env: ItemEnv, options: { unknownCodes: boolean; limit?: number }): Problem[] {
   const problems = [...analysis.problems];
-  const { lookup } = env;
+  const { lookup, grammar } = env;
   if (options.unknownCodes && lookup.size > 0) {
     const pool = `${lookup.size.toLocaleString('en')} items from ${lookup.sources.map((s) => s.split(/[\\/]/).pop()).join(', ')}`;
     const codes = analysis.codes;
     for (let i = 0; i < codes.length; i++) {
       if (codes.hasProblems(i)) continue; // already reported as malformed / out of range
-      const code = codes.get(i);
-      if (code.bare !== undefined) {
-        if (!lookup.byId(code.bare)) problems.push({ span: code.span, severity: 'information', code: 'code/unknown-id', message: `No item with id ${code.bare} in the item pool (${pool}).` });
+      const span = { start: codes.start(i), end: codes.end(i) };
+      if (codes.levelCount(i) === 0) {
+        // No levels: a bare number (kept as an object) or nothing to look up.
+        const bare = codes.get(i).bare;
+        if (bare !== undefined && !lookup.byId(bare)) problems.push({ span, severity: 'information', code: 'code/unknown-id', message: `No item with id ${bare} in the item pool (${pool}).` });
         continue;
       }
-      if (code.levels.length === 0) continue;
-      if (code.kind === 'full' ? !lookup.has(code.levels, code.domain) : lookup.prefix(code.levels, code.domain, 0).count === 0) {
-        const what = code.kind === 'full' ? `Code ${codeKey(code.levels, code.domain)} is not in the item pool` : `No item in the pool starts with ${codeKey(code.levels, code.domain)}`;
+      // Read from the packed columns: a dump holds up to millions of codes, and each would otherwise become an object here.
+      const levels = codes.levels(i);
+      const domain = codes.domain(i);
+      const full = levels.length === grammar.levelCount;
+      if (full ? !lookup.has(levels, domain) : lookup.prefix(levels, domain, 0).count === 0) {
+        const what = full ? `Code ${codeKey(levels, domain)} is not in the item pool` : `No item in the pool starts with ${codeKey(levels, domain)}`;
         problems.push({
-          span: code.span,
+          span,
           severity: 'warning',
-          code: code.kind === 'full' ? 'code/unknown' : 'code/unknown-cluster',
+          code: full ? 'code/unknown' : 'code/unknown-cluster',
           message: `${what} (${pool}). The model may have produced an invalid code, or reclens.alignment.paths lacks the table that holds it.`,
         });
       }
