@@ -1,0 +1,275 @@
+/**
+ * The decoding engine behind one interface — thinking generation, code beam
+ * search, teacher-forced scoring — so that a remote backend (a vLLM
+ * OpenAI-compatible server for models that outgrow one GPU) can stand in
+ * for the local ONNX one without touching callers. Contexts cross the
+ * interface as token ids; the local engine keeps the KV caches of recent
+ * contexts and reuses the longest cached prefix.
+ */
+import type { CodeVocabulary } from './codes';
+import { chooseToken, logSumExp, seededRandom, topIndexes } from './sampling';
+import type { KvCache, OnnxDecoder } from './session';
+import type { TextTokenizer } from './tokenizer';
+import type { Branch, TokenRecord } from './types';
+
+export interface ThinkingRequest {
+  /** The context the thinking continues (prompt + thinking opening). */
+  context: number[];
+  samples: number;
+  temperature: number;
+  topP: number;
+  topK: number;
+  seed: number;
+  maxTokens: number;
+  /** Token ids that end the thinking (`</think>`) and the generation (EOS). */
+  stopAt: number;
+  eos: readonly number[];
+  alternatives: number;
+  signal?: AbortSignal;
+  /** Called as tokens arrive (every step), with the tokens of each sample so far. */
+  onStep?: (tokens: readonly (readonly number[])[], done: readonly boolean[]) => void;
+}
+
+export interface GeneratedThinking {
+  tokens: TokenRecord[];
+  stop: 'think-end' | 'eos' | 'max-tokens';
+}
+
+export interface BeamRequest {
+  /** The context the code follows (ending with the begin token). */
+  context: number[];
+  codes: CodeVocabulary;
+  width: number;
+  numReturn: number;
+  constrained: boolean;
+  signal?: AbortSignal;
+  onLevel?: (level: number) => void;
+}
+
+export interface Beam {
+  tokens: number[];
+  /** Decoded levels; shorter than the grammar's when a token was not a level token in order. */
+  levels: number[];
+  logprob: number;
+  stepLogprobs: number[];
+  valid: boolean;
+}
+
+export interface Engine {
+  readonly provider: string;
+  readonly providerNote?: string;
+  readonly loadMs: number;
+  /** Milliseconds spent in the model itself (for the loop-overhead figure). */
+  readonly runMs: number;
+  generateThinking(req: ThinkingRequest): Promise<GeneratedThinking[]>;
+  beamSearchCodes(req: BeamRequest): Promise<Beam[]>;
+  /** Teacher-forced log-probability of each continuation after `context`. */
+  score(context: number[], continuations: number[][], signal?: AbortSignal): Promise<{ total: number; steps: number[] }[]>;
+  dispose(): Promise<void>;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('inference cancelled');
+  }
+}
+
+const check = (signal?: AbortSignal): void => {
+  if (signal?.aborted) throw new CancelledError();
+};
+
+const startsWith = (ids: readonly number[], prefix: readonly number[]): boolean => prefix.length <= ids.length && prefix.every((x, i) => ids[i] === x);
+
+/** The local engine: an ONNX decoder in onnxruntime-node. */
+export class OnnxEngine implements Engine {
+  /** Recently computed contexts (batch 1) and their caches, newest last. */
+  private prefixes: { ids: number[]; cache: KvCache; logits: Float32Array }[] = [];
+
+  constructor(
+    readonly decoder: OnnxDecoder,
+    readonly tokenizer: TextTokenizer,
+    private readonly maxPrefixes = 8,
+  ) {}
+
+  get provider(): string {
+    return this.decoder.provider;
+  }
+  get providerNote(): string | undefined {
+    return this.decoder.providerNote;
+  }
+  get loadMs(): number {
+    return this.decoder.loadMs;
+  }
+  get runMs(): number {
+    return this.decoder.runMs;
+  }
+
+  private remember(ids: number[], cache: KvCache, logits: Float32Array): void {
+    this.prefixes = this.prefixes.filter((p) => p.ids.length !== ids.length || !startsWith(p.ids, ids));
+    this.prefixes.push({ ids, cache, logits });
+    if (this.prefixes.length > this.maxPrefixes) this.prefixes.shift();
+  }
+
+  /** The cache and last-position logits of `ids` (batch 1), computing only what no cached prefix covers. */
+  async prefill(ids: number[], signal?: AbortSignal): Promise<{ cache: KvCache; logits: Float32Array }> {
+    if (ids.length === 0) throw new Error('empty context');
+    let best: (typeof this.prefixes)[number] | undefined;
+    for (const p of this.prefixes) {
+      // A remembered context without logits (a thinking sample's) can extend, not end, a context.
+      const usable = p.logits.length > 0 || p.ids.length < ids.length;
+      if (usable && startsWith(ids, p.ids) && (!best || p.ids.length > best.ids.length)) best = p;
+    }
+    if (best && best.ids.length === ids.length) return best;
+    check(signal);
+    const rest = ids.slice(best?.ids.length ?? 0);
+    const { logits, cache } = await this.decoder.forward([rest], best?.cache ?? this.decoder.emptyCache(1));
+    this.remember(ids, cache, logits);
+    return { cache, logits };
+  }
+
+  async generateThinking(req: ThinkingRequest): Promise<GeneratedThinking[]> {
+    const V = this.decoder.vocabSize;
+    const n = req.samples;
+    const start = await this.prefill(req.context, req.signal);
+    let cache = n === 1 ? start.cache : this.decoder.select(start.cache, Array(n).fill(0));
+    let logits = start.logits;
+    const randoms = Array.from({ length: n }, (_, b) => seededRandom(req.seed + 0x9e3779b9 * b));
+    const out: GeneratedThinking[] = Array.from({ length: n }, () => ({ tokens: [], stop: 'max-tokens' as const }));
+    const ids: number[][] = Array.from({ length: n }, () => []);
+    const done = Array<boolean>(n).fill(false);
+    const stopLength = Array<number>(n).fill(0);
+    for (let step = 0; step < req.maxTokens && done.includes(false); step++) {
+      check(req.signal);
+      const next: number[] = [];
+      for (let b = 0; b < n; b++) {
+        if (done[b]) {
+          next.push(ids[b][ids[b].length - 1] ?? req.stopAt);
+          continue;
+        }
+        // The prompt's logits serve every sample's first token.
+        const row = logits.length === V ? logits : logits.subarray(b * V, (b + 1) * V);
+        const id = chooseToken(row, req, randoms[b]);
+        if (id === req.stopAt || req.eos.includes(id)) {
+          done[b] = true;
+          out[b].stop = id === req.stopAt ? 'think-end' : 'eos';
+          stopLength[b] = cache.length;
+          next.push(id);
+          continue;
+        }
+        const lse = logSumExp(row);
+        const top = req.alternatives > 0 ? topIndexes(row, req.alternatives) : [];
+        out[b].tokens.push({
+          id,
+          text: this.tokenizer.text(id),
+          logprob: row[id] - lse,
+          top: top.map((t) => ({ id: t, text: this.tokenizer.text(t), prob: Math.exp(row[t] - lse) })),
+        });
+        ids[b].push(id);
+        next.push(id);
+      }
+      req.onStep?.(ids, done);
+      if (!done.includes(false) || step + 1 === req.maxTokens) break;
+      ({ logits, cache } = await this.decoder.forward(next.map((x) => [x]), cache));
+    }
+    // Keep each sample's context (prompt + its tokens) for the code stage: a row of the batch, cut where that sample stopped.
+    for (let b = 0; b < n; b++) {
+      const length = done[b] ? stopLength[b] : req.context.length + ids[b].length;
+      if (length > cache.length) continue; // the last token of a sample cut at maxTokens was never fed: the code stage computes it
+      const row = n === 1 && cache.length === length ? cache : this.decoder.truncate(cache, b, length);
+      if (length === req.context.length + ids[b].length) this.remember([...req.context, ...ids[b]], row, new Float32Array(0));
+    }
+    return out;
+  }
+
+  async beamSearchCodes(req: BeamRequest): Promise<Beam[]> {
+    const V = this.decoder.vocabSize;
+    const L = req.codes.levels;
+    const width = Math.max(1, req.width);
+    const start = await this.prefill(req.context, req.signal);
+    let cache = start.cache;
+    let logits = start.logits;
+    let beams: Beam[] = [{ tokens: [], levels: [], logprob: 0, stepLogprobs: [], valid: true }];
+    for (let k = 0; k < L; k++) {
+      check(req.signal);
+      req.onLevel?.(k);
+      const next: { parent: number; token: number; value: number | undefined; score: number; step: number }[] = [];
+      beams.forEach((beam, r) => {
+        const row = logits.subarray(r * V, (r + 1) * V);
+        const lse = logSumExp(row);
+        if (req.constrained) {
+          if (!beam.valid) return;
+          const allowed = req.codes.allowed(beam.levels);
+          for (let j = 0; j < allowed.tokens.length; j++) {
+            const t = allowed.tokens[j];
+            const step = row[t] - lse;
+            next.push({ parent: r, token: t, value: allowed.values[j], score: beam.logprob + step, step });
+          }
+        } else {
+          for (const t of topIndexes(row, width)) {
+            const hit = req.codes.identify(t);
+            const value = beam.valid && hit && hit.level === k ? hit.value : undefined;
+            const step = row[t] - lse;
+            next.push({ parent: r, token: t, value, score: beam.logprob + step, step });
+          }
+        }
+      });
+      next.sort((a, b) => b.score - a.score || a.parent - b.parent || a.token - b.token);
+      const kept = next.slice(0, width);
+      beams = kept.map((c) => {
+        const parent = beams[c.parent];
+        const valid = parent.valid && c.value !== undefined;
+        return {
+          tokens: [...parent.tokens, c.token],
+          levels: valid ? [...parent.levels, c.value!] : parent.levels,
+          logprob: c.score,
+          stepLogprobs: [...parent.stepLogprobs, c.step],
+          valid,
+        };
+      });
+      if (beams.length === 0) break;
+      if (k + 1 < L) {
+        const rows = kept.map((c) => c.parent);
+        const parentCache = rows.every((r, i) => r === i) && rows.length === cache.batch ? cache : this.decoder.select(cache, rows);
+        ({ logits, cache } = await this.decoder.forward(kept.map((c) => [c.token]), parentCache));
+      }
+    }
+    for (const b of beams) b.valid = b.valid && req.codes.valid(b.levels);
+    return beams.slice(0, Math.max(1, req.numReturn));
+  }
+
+  async score(context: number[], continuations: number[][], signal?: AbortSignal): Promise<{ total: number; steps: number[] }[]> {
+    const V = this.decoder.vocabSize;
+    const start = await this.prefill(context, signal);
+    const results: { total: number; steps: number[] }[] = [];
+    // Group continuations by length: one batched forward per group, over the shared context cache.
+    const byLength = new Map<number, number[]>();
+    continuations.forEach((c, i) => byLength.set(c.length, [...(byLength.get(c.length) ?? []), i]));
+    for (const [len, members] of byLength) {
+      check(signal);
+      if (len === 0) {
+        for (const i of members) results[i] = { total: 0, steps: [] };
+        continue;
+      }
+      const cache = this.decoder.select(start.cache, members.map(() => 0));
+      // Feed all but the last token; the first token is scored by the context's own logits.
+      const fed = members.map((i) => continuations[i].slice(0, len - 1));
+      const all = len > 1 ? (await this.decoder.forward(fed, cache, true)).logits : new Float32Array(0);
+      members.forEach((i, b) => {
+        const steps: number[] = [];
+        for (let t = 0; t < len; t++) {
+          const row = t === 0 ? start.logits : all.subarray((b * (len - 1) + t - 1) * V, (b * (len - 1) + t) * V);
+          steps.push(row[continuations[i][t]] - logSumExp(row));
+        }
+        results[i] = { total: steps.reduce((a, x) => a + x, 0), steps };
+      });
+    }
+    return results;
+  }
+
+  async dispose(): Promise<void> {
+    this.prefixes = [];
+    await this.decoder.release();
+  }
+}
+
+export type { Branch };

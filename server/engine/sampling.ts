@@ -1,0 +1,80 @@
+/**
+ * Token choice from a row of logits: log-softmax, top-k alternatives, and
+ * sampling with temperature, top-k and top-p from a seeded generator, as
+ * Hugging Face's `generate` applies them (temperature, then top-k, then
+ * top-p). Pure.
+ */
+
+/** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** log Σ exp(row): a token's log-probability is `row[t] - logSumExp(row)`. */
+export function logSumExp(row: Float32Array): number {
+  const V = row.length;
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) if (row[i] > max) max = row[i];
+  let sum = 0;
+  for (let i = 0; i < V; i++) sum += Math.exp(row[i] - max);
+  return max + Math.log(sum);
+}
+
+/** Indexes of the `k` largest values, largest first (ties: lower index first). */
+export function topIndexes(values: Float32Array, k: number): number[] {
+  const n = values.length;
+  k = Math.min(k, n);
+  if (k <= 0) return [];
+  // A small sorted buffer beats sorting V values for the small k used here.
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (idx.length === k && v <= values[idx[k - 1]]) continue;
+    let j = idx.length < k ? idx.length : k - 1;
+    if (idx.length < k) idx.push(i);
+    while (j > 0 && values[idx[j - 1]] < v) {
+      idx[j] = idx[j - 1];
+      j--;
+    }
+    idx[j] = i;
+  }
+  return idx;
+}
+
+export interface SamplingSettings {
+  temperature: number;
+  topK: number;
+  topP: number;
+}
+
+/** Pick a token from a row of logits (or log-probabilities): greedy at temperature 0, else sampled after the temperature, top-k and top-p cut-offs. */
+export function chooseToken(logp: Float32Array, s: SamplingSettings, random: () => number): number {
+  if (s.temperature <= 0) return topIndexes(logp, 1)[0];
+  const V = logp.length;
+  const k = s.topK > 0 ? Math.min(s.topK, V) : V;
+  const order = k < V ? topIndexes(logp, k) : Array.from({ length: V }, (_, i) => i).sort((a, b) => logp[b] - logp[a] || a - b);
+  const weights = order.map((i) => Math.exp((logp[i] - logp[order[0]]) / s.temperature));
+  let total = weights.reduce((a, b) => a + b, 0);
+  if (s.topP > 0 && s.topP < 1) {
+    // Keep the smallest head whose mass reaches top_p (at least one token).
+    let mass = 0;
+    let keep = 0;
+    while (keep < order.length && (keep === 0 || mass / total < s.topP)) mass += weights[keep++];
+    order.length = keep;
+    weights.length = keep;
+    total = mass;
+  }
+  let r = random() * total;
+  for (let j = 0; j < order.length; j++) {
+    r -= weights[j];
+    if (r < 0) return order[j];
+  }
+  return order[order.length - 1];
+}
