@@ -104,6 +104,60 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
     default: d.diagnostics.unknownCodes,
     description: 'Warn about codes that are not in the loaded item pool (only when an alignment table is loaded).',
   },
+  'reclens.model.path': {
+    type: 'string',
+    default: d.model.path,
+    scope: 'machine-overridable',
+    markdownDescription:
+      'The model folder for single-user inference, in the standard decoder layout that Optimum exports: `model.onnx` (or `onnx/model.onnx`, with external data), `config.json`, `generation_config.json`, `tokenizer.json`, `tokenizer_config.json`. Relative paths are resolved against the workspace folder.',
+  },
+  'reclens.model.executionProvider': {
+    type: 'string',
+    enum: ['auto', 'cuda', 'cpu'],
+    enumDescriptions: ['CUDA when onnxruntime-node has it, else CPU (with a message saying why).', 'CUDA; falls back to CPU with a warning when the provider cannot load.', 'CPU only.'],
+    default: d.model.executionProvider,
+    markdownDescription: 'Where the model runs. The CUDA provider is installed with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci` and needs CUDA 12 and cuDNN 9. The trace header records the provider that ran.',
+  },
+  'reclens.users.paths': {
+    type: 'array',
+    items: { type: 'string' },
+    default: d.users.paths,
+    scope: 'machine-overridable',
+    markdownDescription:
+      'Users files for inference: JSONL (one user a line: `user`, `history`, optional `targets`, as item ids or codes) or OpenOneRec metadata Parquet (`uid`, `hist_video_pid`, `target_video_pid`, mapped to codes through the alignment table). Relative paths are resolved against the workspace folder.',
+  },
+  'reclens.inference.mode': {
+    type: 'string',
+    enum: ['thinking', 'non-thinking', 'race'],
+    enumDescriptions: [
+      'Two-stage: sample the thinking (`/think`) until `</think>`, then beam-search codes after each thinking sample.',
+      'No thinking (`/no_think`, an empty think block): beam-search codes right after the prompt.',
+      'Both, with the candidates merged and each labelled with its branch (OneReason).',
+    ],
+    default: d.inference.mode,
+    description: 'How the model decodes.',
+  },
+  'reclens.inference.beams': { type: 'integer', minimum: 1, maximum: 128, default: d.inference.beams, description: 'Beam width of the code search (OpenOneRec evaluates with 16–32, OneReason with 64).' },
+  'reclens.inference.numReturn': { type: 'integer', minimum: 1, maximum: 128, default: d.inference.numReturn, description: 'Candidates returned per beam search (at most the beam width).' },
+  'reclens.inference.thinkingSamples': { type: 'integer', minimum: 1, maximum: 16, default: d.inference.thinkingSamples, description: 'Thinking traces sampled in thinking mode; codes are beam-searched after each.' },
+  'reclens.inference.temperature': { type: 'number', minimum: 0, default: d.inference.temperature, description: 'Sampling temperature of the thinking stage (0 = greedy).' },
+  'reclens.inference.topP': { type: 'number', minimum: 0, maximum: 1, default: d.inference.topP, description: 'Nucleus sampling threshold of the thinking stage (1 = off).' },
+  'reclens.inference.topK': { type: 'integer', minimum: 0, default: d.inference.topK, description: 'Top-k cut-off of the thinking stage (0 = off).' },
+  'reclens.inference.seed': { type: 'integer', default: d.inference.seed, description: 'Random seed: the same seed and settings give the same trace.' },
+  'reclens.inference.maxThinkingTokens': { type: 'integer', minimum: 1, maximum: 32768, default: d.inference.maxThinkingTokens, description: 'Most tokens of one thinking sample.' },
+  'reclens.inference.constrained': {
+    type: 'boolean',
+    default: d.inference.constrained,
+    markdownDescription: 'Constrain code decoding to codes of the alignment table (a prefix trie, as OneRec-Think does). Off: decode freely and report invalid beams, as OpenOneRec does.',
+  },
+  'reclens.inference.historyLength': { type: 'integer', minimum: 0, default: d.inference.historyLength, description: 'Most recent history items put in the prompt (0 = all).' },
+  'reclens.inference.promptTemplate': {
+    type: 'string',
+    default: d.inference.promptTemplate,
+    editPresentation: 'multilineText',
+    markdownDescription:
+      "The prompt, in the model's chat markup. Placeholders: `{history}` (the history's codes, concatenated), `{mode}` (`/think` or `/no_think`), `{user}` (the user id). The thinking opening (`<think>\\n`) or the empty think block is appended after it.",
+  },
   'reclens.trace.server': {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],

@@ -7,6 +7,7 @@
 import type { TableSpec } from '../server/items/sources/types';
 import type { GrammarSpec, PresetName } from '../server/items/types';
 import type { Stage } from '../server/trace/model';
+import { defaultDecoding, defaultPrompt, type InferenceMode, type ProviderSetting } from '../server/engine/types';
 
 /** A reasoning layer and the headings that start it in free-text thinking. */
 export interface LayerSpec {
@@ -23,6 +24,27 @@ export interface ReclensSettings {
   layers: LayerSpec[];
   inlayHints: { enabled: boolean; maxLength: number };
   diagnostics: { unknownCodes: boolean };
+  /** The local ONNX model: a folder in the standard decoder layout, and where it runs. */
+  model: { path: string; executionProvider: ProviderSetting };
+  /** Users files (JSONL, or OpenOneRec metadata Parquet) that inference reads histories and targets from. */
+  users: { paths: string[] };
+  inference: InferenceSettings;
+}
+
+/** Decoding and prompt settings of single-user inference (`reclens.inference.*`). */
+export interface InferenceSettings {
+  mode: InferenceMode;
+  beams: number;
+  numReturn: number;
+  thinkingSamples: number;
+  temperature: number;
+  topP: number;
+  topK: number;
+  seed: number;
+  maxThinkingTokens: number;
+  constrained: boolean;
+  historyLength: number;
+  promptTemplate: string;
 }
 
 /** Default layers: OneReason's R0–R3 as public sources describe them, English and Chinese headings. */
@@ -43,4 +65,20 @@ export const defaultSettings: ReclensSettings = {
   layers: defaultLayers,
   inlayHints: { enabled: true, maxLength: 32 },
   diagnostics: { unknownCodes: true },
+  model: { path: '', executionProvider: 'auto' },
+  users: { paths: [] },
+  inference: {
+    mode: defaultDecoding.mode,
+    beams: defaultDecoding.beams,
+    numReturn: defaultDecoding.numReturn,
+    thinkingSamples: defaultDecoding.thinkingSamples,
+    temperature: defaultDecoding.temperature,
+    topP: defaultDecoding.topP,
+    topK: defaultDecoding.topK,
+    seed: defaultDecoding.seed,
+    maxThinkingTokens: defaultDecoding.maxThinkingTokens,
+    constrained: defaultDecoding.constrained,
+    historyLength: defaultPrompt.historyLength,
+    promptTemplate: defaultPrompt.template,
+  },
 };

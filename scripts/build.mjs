@@ -18,10 +18,14 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// onnxruntime-node loads native binaries from its package folder: it stays a runtime require.
+const native = ['onnxruntime-node'];
+
 const builds = [
   { entryPoints: { extension: 'extension/main.ts' }, external: ['vscode'] },
-  { entryPoints: { server: 'server/lsp/main.ts' } },
-  { entryPoints: { cli: 'server/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { server: 'server/lsp/main.ts' }, external: native },
+  { entryPoints: { engine: 'server/engine/worker.ts' }, external: native },
+  { entryPoints: { cli: 'server/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, external: native },
 ].map((b) => ({ ...common, ...b, outdir: 'dist' }));
 
 if (watch) {

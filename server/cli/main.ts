@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkFile, formatProblem } from './check';
 import { indexCommand } from './index-command';
+import { inferCommand, type InferFlags } from './infer-command';
 import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';
 
 const usage = `reclens — debug the reasoning of generative recommenders
@@ -12,6 +13,10 @@ Usage:
   reclens index [options] [TABLE...]
                                     build (or open from the cache) the item index of alignment
                                     tables (default: reclens.alignment.paths) and report them
+  reclens infer --user ID [options]
+                                    single-user inference on a local ONNX model; writes an .rtrace
+                                    (stdout or --out), or the whole record with --json. Without a
+                                    workspace settings file it runs the embedded demo
 
 Options:
   --format text|json     output format (default text)
@@ -21,6 +26,23 @@ Options:
   --alignment PATH       alignment table (repeatable); replaces reclens.alignment.paths
   --cache DIR            index cache folder (default: .reclens/cache in the workspace)
   --stats                index: items, collisions and codebook usage per level
+
+Inference options (defaults: reclens.model.*, reclens.users.paths, reclens.inference.*):
+  --user ID              the user to run (required)
+  --users FILE           users file, JSONL or OpenOneRec Parquet (repeatable)
+  --model DIR            model folder (model.onnx, config.json, tokenizer.json, …)
+  --mode MODE            thinking | non-thinking | race
+  --beams N              beam width of the code search (1–128)
+  --num-return N         candidates returned per search
+  --samples N            thinking samples
+  --seed S               random seed (same seed and settings → same trace)
+  --temperature T        thinking sampling temperature (0 = greedy)
+  --top-p P, --top-k K   thinking sampling cut-offs
+  --max-thinking-tokens N
+  --unconstrained        decode codes freely and report invalid beams
+  --provider P           auto | cuda | cpu
+  --out FILE             write the trace (or JSON) to FILE
+  --json                 print the inference record as JSON
   -h, --help             show this help
 `;
 
@@ -33,6 +55,47 @@ const common = {
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
+const inferOptions = {
+  user: { type: 'string' },
+  users: { type: 'string', multiple: true },
+  model: { type: 'string' },
+  mode: { type: 'string' },
+  beams: { type: 'string' },
+  'num-return': { type: 'string' },
+  samples: { type: 'string' },
+  seed: { type: 'string' },
+  temperature: { type: 'string' },
+  'top-p': { type: 'string' },
+  'top-k': { type: 'string' },
+  'max-thinking-tokens': { type: 'string' },
+  unconstrained: { type: 'boolean' },
+  provider: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+function inferFlags(v: Record<string, unknown>): InferFlags {
+  const s = (k: string): string | undefined => v[k] as string | undefined;
+  return {
+    user: s('user'),
+    users: v.users as string[] | undefined,
+    model: s('model'),
+    mode: s('mode'),
+    beams: s('beams'),
+    numReturn: s('num-return'),
+    samples: s('samples'),
+    seed: s('seed'),
+    temperature: s('temperature'),
+    topP: s('top-p'),
+    topK: s('top-k'),
+    maxThinkingTokens: s('max-thinking-tokens'),
+    unconstrained: v.unconstrained === true,
+    provider: s('provider'),
+    out: s('out'),
+    json: v.json === true || v.format === 'json',
+  };
+}
+
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -40,13 +103,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return command ? 0 : 2;
   }
-  if (command !== 'check' && command !== 'index') {
+  if (command !== 'check' && command !== 'index' && command !== 'infer') {
     process.stderr.write(`reclens: unknown command "${command}"\n\n${usage}`);
     return 2;
   }
   let args;
   try {
-    args = parseArgs({ args: rest, allowPositionals: true, options: { ...common, stats: { type: 'boolean' } } });
+    args = parseArgs({ args: rest, allowPositionals: command !== 'infer', options: command === 'infer' ? { ...common, ...inferOptions } : { ...common, stats: { type: 'boolean' } } });
   } catch (e) {
     process.stderr.write(`reclens ${command}: ${(e as Error).message}\n\n${usage}`);
     return 2;
@@ -62,7 +125,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const flags: WorkspaceFlags = { settings: values.settings, preset: values.preset, alignment: values.alignment, cache: values.cache };
   try {
-    if (command === 'index') return await indexCommand(positionals, flags, { json: values.format === 'json', stats: values.stats === true });
+    if (command === 'infer') return await inferCommand(inferFlags(values as Record<string, unknown>), flags);
+    if (command === 'index') return await indexCommand(positionals, flags, { json: values.format === 'json', stats: (values as { stats?: boolean }).stats === true });
     if (positionals.length === 0) {
       process.stderr.write(`reclens check: no files given\n\n${usage}`);
       return 2;

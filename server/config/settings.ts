@@ -3,7 +3,7 @@
  * wrong) into complete settings plus the compiled grammar, with messages for
  * every value that could not be used.
  */
-import { defaultSettings, type LayerSpec, type ReclensSettings } from '../../protocol/settings';
+import { defaultSettings, type InferenceSettings, type LayerSpec, type ReclensSettings } from '../../protocol/settings';
 import { resolveGrammar, type CompiledGrammar } from '../items/grammar';
 import type { GrammarSpec, PresetName } from '../items/types';
 
@@ -55,6 +55,7 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
       layers,
       inlayHints: { enabled: typeof hints.enabled === 'boolean' ? hints.enabled : d.inlayHints.enabled, maxLength },
       diagnostics: { unknownCodes: typeof diagnostics.unknownCodes === 'boolean' ? diagnostics.unknownCodes : d.diagnostics.unknownCodes },
+      ...resolveInferenceSettings(r, errors),
     },
     grammar,
     errors,
@@ -75,4 +76,50 @@ function isLayer(v: unknown): v is LayerSpec {
     Array.isArray(v.markers) &&
     v.markers.every((m) => typeof m === 'string')
   );
+}
+
+const modes = new Set(['thinking', 'non-thinking', 'race']);
+const providers = new Set(['auto', 'cuda', 'cpu']);
+
+/** `reclens.model`, `reclens.users` and `reclens.inference`, each value checked against its range. */
+function resolveInferenceSettings(r: Record<string, unknown>, errors: string[]): Pick<ReclensSettings, 'model' | 'users' | 'inference'> {
+  const d = defaultSettings;
+  const model = isObject(r.model) ? r.model : {};
+  const users = isObject(r.users) ? r.users : {};
+  const inf = isObject(r.inference) ? r.inference : {};
+  const pick = <T>(section: string, obj: Record<string, unknown>, key: string, fallback: T, ok: (v: unknown) => boolean, expected: string): T => {
+    const v = obj[key];
+    if (v === undefined || v === null) return fallback;
+    if (ok(v)) return v as T;
+    errors.push(`reclens.${section}.${key} must be ${expected} (found ${JSON.stringify(v)}); using ${JSON.stringify(fallback)}.`);
+    return fallback;
+  };
+  const int = (lo: number, hi = Infinity) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+  const num = (lo: number, hi = Infinity) => (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
+  const bool = (v: unknown) => typeof v === 'boolean';
+  const i = d.inference;
+  const get = <K extends keyof InferenceSettings>(key: K, ok: (v: unknown) => boolean, expected: string): InferenceSettings[K] => pick('inference', inf, key, i[key], ok, expected);
+  const inference: InferenceSettings = {
+    mode: get('mode', (v) => modes.has(v as string), '"thinking", "non-thinking" or "race"'),
+    beams: get('beams', int(1, 128), 'a whole number from 1 to 128'),
+    numReturn: get('numReturn', int(1, 128), 'a whole number from 1 to 128'),
+    thinkingSamples: get('thinkingSamples', int(1, 16), 'a whole number from 1 to 16'),
+    temperature: get('temperature', num(0, 100), 'a number ≥ 0'),
+    topP: get('topP', num(0, 1), 'a number from 0 to 1'),
+    topK: get('topK', int(0), 'a whole number ≥ 0'),
+    seed: get('seed', int(-(2 ** 31), 2 ** 32), 'a whole number'),
+    maxThinkingTokens: get('maxThinkingTokens', int(1, 32768), 'a whole number from 1 to 32768'),
+    constrained: get('constrained', bool, 'true or false'),
+    historyLength: get('historyLength', int(0), 'a whole number ≥ 0'),
+    promptTemplate: get('promptTemplate', (v) => typeof v === 'string' && v.includes('{history}'), 'text containing {history}'),
+  };
+  inference.numReturn = Math.min(inference.numReturn, inference.beams);
+  return {
+    model: {
+      path: pick('model', model, 'path', d.model.path, (v) => typeof v === 'string', 'a folder path'),
+      executionProvider: pick('model', model, 'executionProvider', d.model.executionProvider, (v) => providers.has(v as string), '"auto", "cuda" or "cpu"'),
+    },
+    users: { paths: pick('users', users, 'paths', d.users.paths, (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'a list of file paths') },
+    inference,
+  };
 }

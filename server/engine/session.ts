@@ -23,6 +23,9 @@ export interface KvCache {
 
 type FloatType = 'float32' | 'float16';
 
+// onnxruntime prints its own report of a missing CUDA library before throwing; the CPU fallback message says it instead.
+ort.env.logLevel = 'fatal';
+
 /** IEEE half → float (Node 20 has no Float16Array). */
 function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;

@@ -1,0 +1,52 @@
+/**
+ * From settings (and command-line or command overrides) to the plain
+ * request the engine runs: absolute model path, decoding settings, prompt
+ * settings, grammar. Shared by the CLI and the language server.
+ */
+import * as path from 'node:path';
+import type { ReclensSettings } from '../../protocol/settings';
+import type { UserRecord } from '../users/types';
+import type { InferenceRequest } from './service';
+import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetting } from './types';
+
+/** What a caller may override for one run. */
+export type DecodeOverrides = Partial<Omit<DecodeSettings, 'alternatives'>> & { model?: string; provider?: ProviderSetting };
+
+export function decodeSettings(settings: ReclensSettings, overrides: DecodeOverrides = {}): DecodeSettings {
+  const s = settings.inference;
+  const merged: DecodeSettings = {
+    mode: overrides.mode ?? s.mode,
+    beams: overrides.beams ?? s.beams,
+    numReturn: overrides.numReturn ?? s.numReturn,
+    thinkingSamples: overrides.thinkingSamples ?? s.thinkingSamples,
+    temperature: overrides.temperature ?? s.temperature,
+    topP: overrides.topP ?? s.topP,
+    topK: overrides.topK ?? s.topK,
+    seed: overrides.seed ?? s.seed,
+    maxThinkingTokens: overrides.maxThinkingTokens ?? s.maxThinkingTokens,
+    constrained: overrides.constrained ?? s.constrained,
+    alternatives: defaultDecoding.alternatives,
+  };
+  merged.numReturn = Math.min(merged.numReturn, merged.beams);
+  return merged;
+}
+
+/** The model folder a run uses, absolute; undefined when none is configured. */
+export function modelPath(settings: ReclensSettings, base: string, override?: string): string | undefined {
+  const p = override ?? settings.model.path;
+  return p ? path.resolve(base, p) : undefined;
+}
+
+export function inferenceRequest(settings: ReclensSettings, base: string, user: UserRecord, indexFiles: string[], overrides: DecodeOverrides = {}): InferenceRequest {
+  const model = modelPath(settings, base, overrides.model);
+  if (!model) throw new Error('no model: set reclens.model.path to a model folder (model.onnx, config.json, tokenizer.json), or pass --model');
+  return {
+    model,
+    provider: overrides.provider ?? settings.model.executionProvider,
+    user,
+    decoding: decodeSettings(settings, overrides),
+    prompt: { ...defaultPrompt, template: settings.inference.promptTemplate, historyLength: settings.inference.historyLength },
+    grammar: { preset: settings.itemicTokens.preset, custom: settings.itemicTokens.custom },
+    indexFiles,
+  };
+}

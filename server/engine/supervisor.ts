@@ -1,0 +1,128 @@
+/**
+ * Supervises the inference worker process: starts it on the first request,
+ * relays progress, cancels promptly (a cancel message, then a kill when the
+ * worker does not stop within a grace period), and turns a crash (native
+ * fault, out of memory) into an error for the request that was running —
+ * the next request starts a fresh worker. The language server never loads
+ * onnxruntime itself, so hovers and diagnostics keep answering.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { CancelledError } from './engine';
+import type { InferenceRequest } from './service';
+import type { InferenceRecord, ProgressEvent } from './types';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+export interface SupervisorOptions {
+  /** The worker script (`dist/engine.js`). */
+  script: string;
+  execArgv?: string[];
+  /** How long a cancelled request may take to stop before the worker is killed. */
+  cancelGraceMs?: number;
+  log?: (message: string) => void;
+}
+
+interface Pending {
+  resolve: (r: InferenceRecord) => void;
+  reject: (e: Error) => void;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export class WorkerCrashError extends Error {}
+
+export class EngineSupervisor {
+  private child: ChildProcess | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** The worker's process id, while one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private start(): ChildProcess {
+    const child = fork(this.options.script, [], { execArgv: this.options.execArgv ?? [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      stderr = (stderr + d).slice(-4000);
+    });
+    child.on('message', (m: FromWorker) => this.onMessage(m));
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+      const oom = /heap out of memory|bad_alloc|std::bad_alloc|Killed/i.test(stderr) || signal === 'SIGKILL';
+      const why = signal ? `was stopped by ${signal}${oom ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
+      for (const [id, p] of this.pending) {
+        p.reject(new WorkerCrashError(`the inference worker ${why}${tail ? `: ${tail}` : ''}; the next request starts a fresh worker`));
+        this.pending.delete(id);
+      }
+      if (!this.disposed && signal) this.options.log?.(`inference worker ${why}`);
+    });
+    child.on('error', (e) => this.options.log?.(`inference worker: ${e.message}`));
+    return child;
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.type === 'ready') return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') p.onProgress?.(m.event);
+    else if (m.type === 'result') {
+      this.pending.delete(m.id);
+      p.resolve(m.record);
+    } else {
+      this.pending.delete(m.id);
+      p.reject(m.cancelled ? new CancelledError() : new Error(m.message));
+    }
+  }
+
+  private post(m: ToWorker): void {
+    this.child?.send(m);
+  }
+
+  infer(request: InferenceRequest, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void } = {}): Promise<InferenceRecord> {
+    if (this.disposed) return Promise.reject(new Error('the inference engine was shut down'));
+    if (options.signal?.aborted) return Promise.reject(new CancelledError());
+    this.child ??= this.start();
+    const child = this.child;
+    const id = this.nextId++;
+    return new Promise<InferenceRecord>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        this.post({ type: 'cancel', id });
+        timer = setTimeout(() => {
+          // The worker did not stop (stuck in a long native call): kill it; the request ends as cancelled.
+          if (this.pending.has(id)) {
+            this.pending.delete(id);
+            reject(new CancelledError());
+            child.kill('SIGKILL');
+          }
+        }, this.options.cancelGraceMs ?? 2000);
+      };
+      const done = (): void => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (timer) clearTimeout(timer);
+      };
+      this.pending.set(id, {
+        resolve: (r) => (done(), resolve(r)),
+        reject: (e) => (done(), reject(e)),
+        onProgress: options.onProgress,
+      });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.post({ type: 'infer', id, request });
+    });
+  }
+
+  /** Drop the worker's cached model session (the model setting changed). */
+  release(): void {
+    this.post({ type: 'release' });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.child?.kill();
+    this.child = undefined;
+  }
+}

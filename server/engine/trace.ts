@@ -1,0 +1,338 @@
+/**
+ * An inference record as an `.rtrace` trace: the header, the history, the
+ * first thinking sample split into layered steps with evidence and
+ * alternatives, the candidates, the targets, and the model's text verbatim.
+ * Pure and deterministic: the same record gives the same text.
+ *
+ * Rules (docs/trace-format.md, "Traces written by the engine"):
+ * - Steps come from the first thinking sample. `splitLayers` cuts it at the
+ *   configured heading markers; the heading (decoration, marker, colon) is
+ *   dropped and the rest of its line is body text. In a block, a line
+ *   starting with a bullet (`- `, `* `, `+ `, `• `, `1. `, `1) `, `1、`)
+ *   opens a step, which indented lines continue; other lines form
+ *   paragraph steps that run to a blank line or a bullet. Text before the
+ *   first marker (or a thinking with none) is one step of the first
+ *   cognition layer configured. Blocks of one layer are merged into one
+ *   section and sections are ordered by stage, so the file reads in stage
+ *   order even when the model did not; ids count per stage (`p1`, `c1`,
+ *   `r1`) in file order. Step text keeps the model's words, each line
+ *   trimmed.
+ * - Evidence, from the itemic codes and prefixes a step names (X ⊑ Y: X is
+ *   Y or lies under it, compared level by level; domains must agree when
+ *   both codes name one):
+ *   every step cites the history items whose full code it names; a
+ *   perception step also cites history items under a prefix it names; a
+ *   cognition step, for each code X it names, cites the perception steps
+ *   naming a code ⊑ X, or else the history items ⊑ X; a recommendation step
+ *   cites the cognition steps naming a code ⊑ or ⊒ one it names. A
+ *   cognition or recommendation step left without evidence cites every step
+ *   of the nearest earlier stage that has steps. Evidence only points to
+ *   earlier stages and history, so the graph is a forward DAG.
+ * - Alternatives: the tokens of sample 1 are placed in its text by adding
+ *   up their texts (resynchronising after tokens that decode to U+FFFD on
+ *   their own); a token starting inside a step's text whose chosen
+ *   probability is below 0.5 is a decision point. A step keeps its three
+ *   least certain ones, in text order; each lists the recorded top tokens
+ *   with probabilities rounded to 4 decimals (the chosen token always).
+ * - Recommendations: the candidates best first; the score is the
+ *   log-probability rounded to 4 decimals; `branch` only in race mode;
+ *   `hit`/`miss` when there are targets. A candidate that continued sample 1
+ *   of the thinking branch cites the steps of the last stage present whose
+ *   named code it lies under, else all of them; other candidates (the
+ *   non-thinking branch, later samples) did not read these steps and cite
+ *   none. A code that is empty or holds blanks (an invalid beam) is written
+ *   as a JSON string with blanks escaped, to stay one word.
+ * - Notes give an item's title (else caption, clipped to 120 characters),
+ *   found by id, else by code (most popular item first).
+ */
+import type { LayerSpec } from '../../protocol/settings';
+import { scanCodes, type CompiledGrammar } from '../items/grammar';
+import type { ItemLookup } from '../items/lookup';
+import type { Span } from '../items/types';
+import { splitLayers } from '../trace/layers';
+import type { Stage } from '../trace/model';
+import { printTrace } from '../trace/rtrace/build';
+import type { AlternativeValue, DecodingValue, HistoryValue, LayerValue, RawValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from '../trace/rtrace/value';
+import type { Candidate, InferenceRecord, TokenRecord } from './types';
+
+/** What a trace needs besides the record: the code spelling, the layer scheme and, for titles, the items. */
+export interface TraceContext {
+  grammar: CompiledGrammar;
+  layers: LayerSpec[];
+  lookup?: ItemLookup;
+}
+
+interface Code {
+  levels: number[];
+  domain?: string;
+}
+
+/** A step while it is built: where its text lies in the sample and the codes it names. */
+interface Draft {
+  layer: LayerSpec;
+  span: Span;
+  text: string;
+  codes: Code[];
+  id: string;
+  evidence: string[];
+}
+
+const STAGES: Stage[] = ['perception', 'cognition', 'recommendation'];
+const STAGE_LETTER: Record<Stage, string> = { perception: 'p', cognition: 'c', recommendation: 'r' };
+const BULLET = /^(?:[-*+•·][ \t]+|\d{1,3}[.)][ \t]+|\d{1,3}[、．][ \t]*|[（(]\d{1,3}[)）][ \t]*)/;
+/** What may follow a heading marker on its line: closing decoration and a colon-like mark. */
+const HEADING_TAIL = /[ \t]*(?:\*\*|__|】|\]|\))?[ \t]*(?:[:：;；\-—–])?[ \t]*(?:\*\*|__)?/y;
+const UNCERTAIN = 0.5;
+const ALTS_PER_STEP = 3;
+const NOTE_LENGTH = 120;
+/** How far past the last placed token a token may be found again after U+FFFD pieces. */
+const RESYNC_WINDOW = 8;
+
+const round4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : x);
+
+/** The trace of one inference record. */
+export function traceFromRecord(record: InferenceRecord, ctx: TraceContext): TraceValue {
+  const history = record.history.map((h) => ({ ...h, code: fullCode(h.item, ctx.grammar) }));
+  const drafts = record.thinking.length > 0 ? draftSteps(record.thinking[0], ctx) : [];
+  linkEvidence(drafts, history, ctx.grammar);
+  const alternatives = record.samples.length > 0 ? decisionPoints(record.thinking[0] ?? record.samples[0].text, record.samples[0].tokens) : [];
+  const layers: LayerValue[] = [];
+  for (const d of drafts) {
+    let layer = layers[layers.length - 1];
+    if (layer?.name !== d.layer.name) layers.push((layer = { name: d.layer.name, steps: [] }));
+    const step: StepValue = { id: d.id, text: d.text, evidence: d.evidence };
+    const alts = alternatives.filter((a) => a.offset >= d.span.start && a.offset < d.span.end);
+    const kept = alts.sort((a, b) => a.prob - b.prob || a.offset - b.offset).slice(0, ALTS_PER_STEP).sort((a, b) => a.offset - b.offset);
+    if (kept.length > 0) step.alternatives = kept.map((a) => a.list);
+    layer.steps.push(step);
+  }
+  return {
+    version: 1,
+    header: header(record),
+    history: history.map((h, i): HistoryValue => withNote({ id: `h${i + 1}`, item: h.item }, itemNote(ctx.lookup, h.id, h.code))),
+    layers,
+    recommendations: record.candidates.map((c, i) => recommendation(record, c, i + 1, drafts, ctx.grammar)),
+    groundTruth: record.targets.map((t) => withNote({ item: t.item }, itemNote(ctx.lookup, t.id, fullCode(t.item, ctx.grammar)))),
+    raw: rawBlocks(record),
+  };
+}
+
+/** The `.rtrace` text of one inference record. */
+export function renderTrace(record: InferenceRecord, ctx: TraceContext): string {
+  return printTrace(traceFromRecord(record, ctx));
+}
+
+function header(record: InferenceRecord): TraceHeader {
+  const s = record.settings;
+  const decoding: Record<string, DecodingValue> = {
+    temperature: s.temperature,
+    top_p: s.topP,
+    top_k: s.topK,
+    seed: s.seed,
+    beams: s.beams,
+    num_return: s.numReturn,
+    max_thinking_tokens: s.maxThinkingTokens,
+    thinking_samples: s.thinkingSamples,
+    constrained: s.constrained,
+  };
+  const extensions: Record<string, string> = { 'x-timings': timings(record) };
+  if (record.providerNote) extensions['x-provider-note'] = record.providerNote;
+  if (!s.constrained) extensions['x-invalid-beams'] = String(record.invalidBeams);
+  const stops = record.samples.filter((x) => x.stop !== 'think-end');
+  if (stops.length > 0) extensions['x-thinking-stop'] = stops.map((x) => `thinking-${x.index + 1}=${x.stop}`).join(' ');
+  const h: TraceHeader = { user: record.user, sample: `${record.user}/${record.mode}/${record.created}`, model: record.model };
+  if (record.checkpoint) h.checkpoint = record.checkpoint;
+  return { ...h, mode: record.mode, provider: record.executionProvider, decoding, created: record.created, extensions };
+}
+
+/** `load=… prefill=… thinking=… (N tokens, R tok/s) beams=… total=…`; stages that did not run are left out. */
+function timings(record: InferenceRecord): string {
+  const t = record.timings;
+  const ms = (x: number): string => `${Math.round(x)}ms`;
+  const parts: string[] = [];
+  if (t.loadMs > 0) parts.push(`load=${ms(t.loadMs)}`);
+  if (t.prefillMs > 0) parts.push(`prefill=${ms(t.prefillMs)} (${record.promptTokens} prompt tokens)`);
+  if (t.thinkingTokens > 0) {
+    const rate = t.thinkingMs > 0 ? `, ${Math.round(t.thinkingTokens / (t.thinkingMs / 1000))} tok/s` : '';
+    parts.push(`thinking=${ms(t.thinkingMs)} (${t.thinkingTokens} tokens${rate})`);
+  }
+  parts.push(`beams=${ms(t.beamMs)}`, `total=${ms(t.totalMs)}`);
+  return parts.join(' ');
+}
+
+function rawBlocks(record: InferenceRecord): RawValue[] {
+  const raw: RawValue[] = [];
+  if (record.mode === 'race') {
+    for (const branch of ['thinking', 'non-thinking'] as const) {
+      const prompt = record.prompts[branch];
+      if (prompt !== undefined) raw.push({ label: `prompt-${branch}`, text: prompt });
+    }
+  } else raw.push({ label: 'prompt', text: record.prompt });
+  record.thinking.forEach((text, i) => raw.push({ label: `thinking-${i + 1}`, text }));
+  return raw;
+}
+
+function withNote<T extends object>(value: T, note: string | undefined): T & { note?: string } {
+  return note === undefined ? value : { ...value, note };
+}
+
+function itemNote(lookup: ItemLookup | undefined, id: string | undefined, code: Code | undefined): string | undefined {
+  if (!lookup) return undefined;
+  const item = (id !== undefined ? lookup.byId(id) : undefined) ?? (code ? lookup.exact(code.levels, code.domain)[0] : undefined);
+  const text = (item?.title ?? item?.caption)?.replace(/\s+/g, ' ').trim();
+  if (!text) return undefined;
+  return text.length > NOTE_LENGTH ? text.slice(0, NOTE_LENGTH - 1).trimEnd() + '…' : text;
+}
+
+/** The codes and prefixes written in a text (bare numbers and empty codes name nothing). */
+function codesIn(text: string, grammar: CompiledGrammar): Code[] {
+  return scanCodes(text, grammar)
+    .filter((m) => m.levels.length > 0)
+    .map((m) => ({ levels: m.levels, domain: m.domain }));
+}
+
+function fullCode(text: string, grammar: CompiledGrammar): Code | undefined {
+  return codesIn(text, grammar).find((c) => c.levels.length === grammar.levelCount);
+}
+
+/** Whether `x` is `y` or lies under it (`y` a prefix of `x`). */
+function under(x: Code, y: Code): boolean {
+  if (x.domain && y.domain && x.domain !== y.domain) return false;
+  return y.levels.length <= x.levels.length && y.levels.every((v, k) => x.levels[k] === v);
+}
+
+/** Steps of the thinking text, grouped by layer and ordered by stage, with ids. */
+function draftSteps(text: string, ctx: TraceContext): Draft[] {
+  const fallback = ctx.layers.find((l) => l.stage === 'cognition') ?? ctx.layers[0];
+  const byLayer = new Map<LayerSpec, Draft[]>();
+  for (const block of splitLayers(text, 0, text.length, ctx.layers).blocks) {
+    const layer = block.layer ?? fallback;
+    if (!layer) continue;
+    let from = block.span.start;
+    if (block.marker) {
+      HEADING_TAIL.lastIndex = block.marker.end;
+      from = block.marker.end + (HEADING_TAIL.exec(text)?.[0].length ?? 0);
+    }
+    const list = byLayer.get(layer) ?? [];
+    for (const p of pieces(text, from, block.span.end, !block.layer)) list.push({ layer, ...p, codes: codesIn(p.text, ctx.grammar), id: '', evidence: [] });
+    byLayer.set(layer, list);
+  }
+  const drafts = [...byLayer.values()].flat().sort((a, b) => STAGES.indexOf(a.layer.stage) - STAGES.indexOf(b.layer.stage));
+  const counts: Record<string, number> = {};
+  for (const d of drafts) {
+    const letter = STAGE_LETTER[d.layer.stage];
+    d.id = `${letter}${(counts[letter] = (counts[letter] ?? 0) + 1)}`;
+  }
+  return drafts;
+}
+
+/** The step texts of `text[from, to)`: bullet items and paragraphs, or everything as one when `whole`. */
+function pieces(text: string, from: number, to: number, whole: boolean): { span: Span; text: string }[] {
+  const out: { span: Span; text: string }[] = [];
+  let current: { span: Span; lines: string[]; bullet: boolean } | undefined;
+  const close = (): void => {
+    if (current && current.lines.length > 0) out.push({ span: current.span, text: current.lines.join('\n') });
+    current = undefined;
+  };
+  for (let p = from; p < to; ) {
+    let eol = text.indexOf('\n', p);
+    if (eol < 0 || eol > to) eol = to;
+    const line = text.slice(p, eol);
+    const lead = line.length - line.trimStart().length;
+    const bullet = whole ? null : BULLET.exec(line.slice(lead));
+    const start = p + lead + (bullet?.[0].length ?? 0);
+    const content = text.slice(start, eol).trim();
+    const end = start + text.slice(start, eol).trimEnd().length;
+    if (content === '') {
+      if (!whole) close();
+    } else if (bullet || !current || (current.bullet && lead === 0)) {
+      close();
+      current = { span: { start, end }, lines: [content], bullet: bullet !== null };
+    } else {
+      current.lines.push(content);
+      current.span.end = end;
+    }
+    p = eol + 1;
+  }
+  close();
+  return out;
+}
+
+/** Fill in each step's evidence by the rules in the module comment. */
+function linkEvidence(drafts: Draft[], history: { code?: Code }[], grammar: CompiledGrammar): void {
+  const stageOf = (d: Draft): number => STAGES.indexOf(d.layer.stage);
+  const hIds = (test: (c: Code) => boolean): string[] => history.flatMap((h, i) => (h.code && test(h.code) ? [`h${i + 1}`] : []));
+  const order = new Map(drafts.map((e, i) => [e.id, i]));
+  for (const d of drafts) {
+    const stage = d.layer.stage;
+    const steps: string[] = [];
+    const items: string[] = [];
+    for (const x of d.codes) {
+      if (x.levels.length === grammar.levelCount || stage === 'perception') items.push(...hIds((c) => under(c, x)));
+      if (stage === 'cognition') {
+        const cited = drafts.filter((p) => p.layer.stage === 'perception' && p.codes.some((c) => under(c, x)));
+        if (cited.length > 0) steps.push(...cited.map((p) => p.id));
+        else items.push(...hIds((c) => under(c, x)));
+      } else if (stage === 'recommendation') {
+        steps.push(...drafts.filter((c) => c.layer.stage === 'cognition' && c.codes.some((y) => under(y, x) || under(x, y))).map((c) => c.id));
+      }
+    }
+    if (stage !== 'perception' && steps.length === 0 && items.length === 0) {
+      // Keep the graph connected: lean on the whole nearest earlier stage.
+      for (let s = stageOf(d) - 1; s >= 0 && steps.length === 0; s--) steps.push(...drafts.filter((e) => stageOf(e) === s).map((e) => e.id));
+    }
+    const uniqueSteps = [...new Set(steps)].sort((a, b) => order.get(a)! - order.get(b)!);
+    const uniqueItems = [...new Set(items)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    d.evidence = [...uniqueSteps, ...uniqueItems];
+  }
+}
+
+function recommendation(record: InferenceRecord, c: Candidate, rank: number, drafts: Draft[], grammar: CompiledGrammar): RecommendationValue {
+  const r: RecommendationValue = { rank, item: itemWord(c.code), score: round4(c.logprob), beam: c.beam, evidence: [] };
+  if (record.mode === 'race') r.branch = c.branch;
+  if (record.targets.length > 0) r.hit = c.hit ?? false;
+  if (c.branch === 'thinking' && (c.sample ?? 0) === 0 && drafts.length > 0) {
+    const last = drafts.reduce((s, d) => Math.max(s, STAGES.indexOf(d.layer.stage)), 0);
+    const candidates = drafts.filter((d) => STAGES.indexOf(d.layer.stage) === last);
+    const code = codesIn(c.code, grammar)[0] ?? { levels: c.levels };
+    const named = candidates.filter((d) => code.levels.length > 0 && d.codes.some((y) => under(code, y)));
+    r.evidence = (named.length > 0 ? named : candidates).map((d) => d.id);
+  }
+  return r;
+}
+
+/** A code as one word of a line: as written, or as a JSON string with blanks escaped when it is empty or holds blanks. */
+function itemWord(code: string): string {
+  if (code !== '' && !/\s/.test(code)) return code;
+  return JSON.stringify(code).replace(/\s/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Tokens the model was unsure of, with their offset in the sample text and their top list. */
+function decisionPoints(text: string, tokens: TokenRecord[]): { offset: number; prob: number; list: AlternativeValue[] }[] {
+  const out: { offset: number; prob: number; list: AlternativeValue[] }[] = [];
+  let at = 0;
+  let synced = true;
+  for (const t of tokens) {
+    let offset = at;
+    if (synced && text.startsWith(t.text, at)) at += t.text.length;
+    else if (synced) {
+      // A token that decodes to U+FFFD on its own holds part of a multi-byte character: keep its clean start, then resynchronise.
+      const clean = t.text.split('\uFFFD')[0];
+      if (clean !== '' && text.startsWith(clean, at)) at += clean.length;
+      synced = false;
+    } else if (t.text !== '' && !t.text.includes('\uFFFD')) {
+      const found = text.indexOf(t.text, at);
+      if (found >= 0 && found - at <= RESYNC_WINDOW) {
+        offset = found;
+        at = found + t.text.length;
+        synced = true;
+      }
+    }
+    const prob = Math.exp(t.logprob);
+    if (!(prob < UNCERTAIN)) continue;
+    const list = t.top.map((a) => ({ token: a.text, prob: round4(a.prob) })).filter((a) => a.prob > 0 || a.token === t.text);
+    if (!t.top.some((a) => a.id === t.id)) list.push({ token: t.text, prob: round4(prob) });
+    out.push({ offset, prob, list });
+  }
+  return out;
+}
