@@ -2,6 +2,9 @@
  * Custom LSP messages of RecLens: the one place that names them and their
  * payloads, imported by the server, the extension and the webview alike.
  */
+import type { DecodeOverrides } from '../server/engine/request';
+import type { InferenceRecord, ProgressEvent } from '../server/engine/types';
+import type { UserSummary } from '../server/users/types';
 
 /** Server → client: the state of the item pool and of the settings, after every (re)load. */
 export const StatusNotification = 'reclens/status';
@@ -37,4 +40,51 @@ export const CancelTaskNotification = 'reclens/cancelTask';
 
 export interface CancelTaskParams {
   id: number;
+}
+
+/** Client → server request: run single-user inference (cancellable with the request's cancel token). */
+export const InferRequest = 'reclens/infer';
+
+export interface InferParams {
+  /** The user id, from `reclens.users.paths`. */
+  user: string;
+  /** Per-run changes to `reclens.inference.*`, `reclens.model.path` and the provider. */
+  overrides?: DecodeOverrides;
+  /** Echoed in `reclens/inferProgress` notifications so the client can route them. */
+  progressId?: number;
+}
+
+export interface InferResult {
+  /** The `.rtrace` document of the run. */
+  trace: string;
+  /** Everything recorded: tokens with alternatives, beams, timings, settings. */
+  record: InferenceRecord;
+  /** A file name for the trace, e.g. `u0910-thinking-final.rtrace`. */
+  fileName: string;
+}
+
+/** Server → client: progress of a running inference (thinking text as it grows, the beam stage). */
+export const InferProgressNotification = 'reclens/inferProgress';
+
+export interface InferProgressParams {
+  progressId: number;
+  event: ProgressEvent;
+}
+
+/** Client → server request: the users of `reclens.users.paths`, for pickers. */
+export const UsersRequest = 'reclens/users';
+
+export interface UsersParams {
+  /** Substring of the user id; empty lists users in file order. */
+  query?: string;
+  limit?: number;
+}
+
+export interface UsersResult {
+  users: UserSummary[];
+  /** Users in all files. */
+  total: number;
+  paths: string[];
+  /** Problems reading the files (file, line, what to do). */
+  problems: string[];
 }

@@ -39,6 +39,7 @@ import type { Analysis, OutlineNode } from '../trace/model';
 import { toDiagnostic, toRange } from './convert';
 import { Tasks } from './tasks';
 import { AnalysisCache } from './documents';
+import { registerInference } from './inference';
 
 /** Items listed for one workspace-symbol query (Ctrl+T). */
 const MAX_WORKSPACE_SYMBOLS = 200;
@@ -91,6 +92,7 @@ export function startServer(connection: Connection): void {
       raw = mergeSettings(raw, pulled);
     }
     resolved = resolveSettings(raw);
+    inference.settingsChanged();
     await reloadTables();
   }
 
@@ -150,7 +152,17 @@ export function startServer(connection: Connection): void {
     if (!pullConfiguration && change.settings) initOptions = unwrapOptions(change.settings) ?? initOptions;
     void reloadSettings();
   });
-  connection.onShutdown(() => store.dispose());
+  const inference = registerInference(connection, {
+    settings: () => resolved,
+    base: () => roots[0] ?? process.cwd(),
+    lookup: () => env.lookup,
+    indexFiles: () => store.indexes.map((i) => i.file),
+    log: (message) => connection.console.info(message),
+  });
+  connection.onShutdown(() => {
+    inference.dispose();
+    store.dispose();
+  });
 
   documents.onDidOpen((e) => cache.schedule(e.document));
   documents.onDidChangeContent((e) => cache.schedule(e.document));
