@@ -1,0 +1,317 @@
+/**
+ * The inference engine on the committed demo checkpoints: KV-cache decoding
+ * equals recomputation, beam search equals exhaustive enumeration when the
+ * width covers every valid prefix, seeded runs repeat exactly, constrained
+ * and unconstrained decoding, race mode, cancellation, model-folder errors;
+ * plus the pure sampling and prompt pieces.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CodeVocabulary } from '../../server/engine/codes';
+import { CancelledError, OnnxEngine } from '../../server/engine/engine';
+import { runInference, type InferenceInput } from '../../server/engine/infer';
+import { ModelError, readModelFolder, type ModelFolder } from '../../server/engine/model-folder';
+import { buildPrompt } from '../../server/engine/prompt';
+import { chooseToken, logSumExp, seededRandom, topIndexes } from '../../server/engine/sampling';
+import { OnnxDecoder } from '../../server/engine/session';
+import { loadTokenizer, type TextTokenizer } from '../../server/engine/tokenizer';
+import { defaultDecoding, defaultPrompt, type DecodeSettings } from '../../server/engine/types';
+import { formatCode, resolveGrammar } from '../../server/items/grammar';
+import type { ItemRecord } from '../../server/items/lookup';
+import { createMemoryLookup } from '../../server/items/memory-lookup';
+import { loadTable } from '../../server/items/table';
+import type { UserRecord } from '../../server/users/types';
+
+const root = path.join(__dirname, '..', '..');
+const models = path.join(root, 'demo', 'models');
+const { grammar } = resolveGrammar('openonerec', null);
+const itemsPath = path.join(root, 'demo', 'world', 'items.json');
+const allItems = loadTable(itemsPath, fs.readFileSync(itemsPath, 'utf8'), grammar).items;
+const world = createMemoryLookup(allItems, [itemsPath]);
+const rawUsers = fs
+  .readFileSync(path.join(root, 'demo', 'world', 'users.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as { user: string; split: string; history: number[]; targets: number[] });
+
+function user(id: string): UserRecord {
+  const raw = rawUsers.find((u) => u.user === id)!;
+  const item = (pid: number) => {
+    const r = world.byId(String(pid))!;
+    return { id: r.id, levels: r.levels };
+  };
+  return { id, history: raw.history.map(item), targets: raw.targets.map(item), split: raw.split, source: { path: 'users.jsonl', line: 1 } };
+}
+
+interface Loaded {
+  folder: ModelFolder;
+  tokenizer: TextTokenizer;
+  engine: OnnxEngine;
+}
+
+async function load(name: string): Promise<Loaded> {
+  const folder = readModelFolder(path.join(models, name));
+  const tokenizer = loadTokenizer(folder);
+  return { folder, tokenizer, engine: new OnnxEngine(await OnnxDecoder.load(folder, 'cpu'), tokenizer) };
+}
+
+describe('sampling', () => {
+  test('the seeded generator repeats its sequence and differs across seeds', () => {
+    const a = seededRandom(7);
+    const b = seededRandom(7);
+    const c = seededRandom(8);
+    const xs = Array.from({ length: 5 }, () => a());
+    assert.deepEqual(xs, Array.from({ length: 5 }, () => b()));
+    assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c()));
+    assert.ok(xs.every((x) => x >= 0 && x < 1));
+  });
+
+  test('topIndexes agrees with a full sort, ties broken by index', () => {
+    const random = seededRandom(1);
+    const values = Float32Array.from({ length: 500 }, () => Math.round(random() * 50));
+    const sorted = [...values.keys()].sort((i, j) => values[j] - values[i] || i - j);
+    for (const k of [1, 5, 37, 500]) assert.deepEqual(topIndexes(values, k), sorted.slice(0, k));
+    assert.deepEqual(topIndexes(values, 0), []);
+  });
+
+  test('logSumExp is stable for large logits', () => {
+    assert.ok(Math.abs(logSumExp(Float32Array.from([1000, 1000])) - (1000 + Math.log(2))) < 1e-9);
+    assert.ok(Math.abs(logSumExp(Float32Array.from([0, Math.log(3)])) - Math.log(4)) < 1e-6);
+  });
+
+  test('greedy picks the arg-max; top-k and top-p keep sampling inside the head', () => {
+    const logits = Float32Array.from([0, 3, 2.9, 1, -5]);
+    const random = seededRandom(3);
+    assert.equal(chooseToken(logits, { temperature: 0, topK: 0, topP: 1 }, random), 1);
+    const seen = new Set<number>();
+    for (let i = 0; i < 300; i++) seen.add(chooseToken(logits, { temperature: 1, topK: 2, topP: 1 }, random));
+    assert.deepEqual([...seen].sort(), [1, 2]);
+    // p(1) ≈ 0.47, p(2) ≈ 0.43: a 0.4 nucleus keeps only token 1.
+    for (let i = 0; i < 50; i++) assert.equal(chooseToken(logits, { temperature: 1, topK: 0, topP: 0.4 }, random), 1);
+    const counts = [0, 0, 0, 0, 0];
+    for (let i = 0; i < 4000; i++) counts[chooseToken(logits, { temperature: 1, topK: 0, topP: 1 }, random)]++;
+    const p = (t: number) => Math.exp(logits[t] - logSumExp(logits));
+    for (const t of [0, 1, 2, 3]) assert.ok(Math.abs(counts[t] / 4000 - p(t)) < 0.03, `token ${t}: ${counts[t] / 4000} vs ${p(t)}`);
+  });
+});
+
+describe('prompt', () => {
+  test('the template gets the last historyLength codes, the mode switch and the user id', () => {
+    const u = user('u0910');
+    const text = buildPrompt(u, 'thinking', { ...defaultPrompt, template: '{user}: {history} {mode} {unknown}', historyLength: 3 }, grammar);
+    const codes = u.history.slice(-3).map((h) => formatCode(grammar, h.levels)).join('');
+    assert.equal(text, `u0910: ${codes} /think {unknown}`);
+    assert.match(buildPrompt(u, 'non-thinking', defaultPrompt, grammar), /\/no_think<\|im_end\|>\n<\|im_start\|>assistant\n$/);
+    const all = buildPrompt(u, 'thinking', { ...defaultPrompt, historyLength: 0 }, grammar);
+    assert.equal(all.split('<|sid_begin|>').length - 1, u.history.length);
+  });
+});
+
+describe('model folder', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-model-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const copy = (name: string): string => {
+    const to = path.join(dir, name);
+    fs.cpSync(path.join(models, 'final'), to, { recursive: true });
+    return to;
+  };
+
+  test('reads the demo checkpoint: layers, heads, vocabulary, end tokens', () => {
+    const f = readModelFolder(path.join(models, 'final'));
+    assert.equal(f.onnx, path.join(models, 'final', 'model.onnx'));
+    assert.deepEqual([f.config.numLayers, f.config.numKvHeads, f.config.headDim, f.config.vocabSize], [3, 2, 32, 4394]);
+    assert.ok(f.config.eos.length > 0);
+    assert.equal(f.checkpoint, 'final');
+  });
+
+  test('finds onnx/model.onnx as transformers.js lays it out', () => {
+    const m = copy('nested');
+    fs.mkdirSync(path.join(m, 'onnx'));
+    fs.renameSync(path.join(m, 'model.onnx'), path.join(m, 'onnx', 'model.onnx'));
+    assert.equal(readModelFolder(m).onnx, path.join(m, 'onnx', 'model.onnx'));
+  });
+
+  test('every missing or broken file is an error naming it and what to do', async () => {
+    assert.throws(() => readModelFolder(path.join(dir, 'nope')), (e: Error) => e instanceof ModelError && e.message.includes('nope') && /reclens\.model\.path/.test(e.message));
+    const noOnnx = copy('no-onnx');
+    fs.rmSync(path.join(noOnnx, 'model.onnx'));
+    assert.throws(() => readModelFolder(noOnnx), /no model\.onnx.*Optimum/);
+    assert.throws(() => readModelFolder(path.join(noOnnx, 'config.json')), /is a file/);
+    const noTok = copy('no-tokenizer');
+    fs.rmSync(path.join(noTok, 'tokenizer.json'));
+    assert.throws(() => readModelFolder(noTok), (e: Error) => e.message.includes(path.join(noTok, 'tokenizer.json')) && e.message.includes('missing'));
+    const badJson = copy('bad-config');
+    fs.writeFileSync(path.join(badJson, 'config.json'), '{"num_hidden_layers": 3,');
+    assert.throws(() => readModelFolder(badJson), (e: Error) => e.message.includes(path.join(badJson, 'config.json')) && /not valid JSON/.test(e.message));
+    const noLayers = copy('no-layers');
+    const config = JSON.parse(fs.readFileSync(path.join(noLayers, 'config.json'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(path.join(noLayers, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 'three' }));
+    assert.throws(() => readModelFolder(noLayers), /"num_hidden_layers" must be a positive whole number/);
+    // config.json promises a fourth layer the ONNX graph does not have: the session names the missing tensor.
+    const mismatch = copy('mismatch');
+    fs.writeFileSync(path.join(mismatch, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 4 }));
+    await assert.rejects(OnnxDecoder.load(readModelFolder(mismatch), 'cpu'), /no input tensor "past_key_values\.3\.key".*4 layers/);
+  });
+
+  test('auto falls back to CPU and says why; the record names the provider that ran', async () => {
+    const decoder = await OnnxDecoder.load(readModelFolder(path.join(models, 'final')), 'auto');
+    // This machine has the CPU binaries only (the CUDA provider is opt-in at install time).
+    if (decoder.provider === 'cpu') assert.match(decoder.providerNote ?? '', /CUDA execution provider unavailable.*running on CPU.*ONNXRUNTIME_NODE_INSTALL=cuda12/);
+    await decoder.release();
+  });
+});
+
+describe('engine on the demo model', () => {
+  let final: Loaded;
+  let early: Loaded;
+  before(async () => {
+    final = await load('final');
+    early = await load('early');
+  });
+  after(async () => {
+    await final.engine.dispose();
+    await early.engine.dispose();
+  });
+
+  const input = (m: Loaded, u: UserRecord, decoding: Partial<DecodeSettings>, lookup = world): InferenceInput => ({
+    user: u,
+    engine: m.engine,
+    tokenizer: m.tokenizer,
+    codes: new CodeVocabulary(grammar, m.tokenizer, lookup),
+    grammar,
+    decoding: { ...defaultDecoding, ...decoding },
+    prompt: defaultPrompt,
+    eos: m.folder.config.eos,
+    model: m.folder.dir,
+    checkpoint: m.folder.checkpoint,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+  });
+
+  test('KV-cache decoding gives the logits of full recomputation (1e-4)', async () => {
+    const ids = final.tokenizer.encode(buildPrompt(user('u0910'), 'thinking', defaultPrompt, grammar) + '<think>\nPerception:\n- ');
+    const decoder = final.engine.decoder;
+    const V = decoder.vocabSize;
+    const full = await decoder.forward([ids], decoder.emptyCache(1), true);
+    let { cache } = await decoder.forward([ids.slice(0, 10)], decoder.emptyCache(1));
+    let worst = 0;
+    for (let t = 10; t < ids.length; t++) {
+      const step = await decoder.forward([[ids[t]]], cache);
+      cache = step.cache;
+      for (let j = 0; j < V; j++) worst = Math.max(worst, Math.abs(step.logits[j] - full.logits[t * V + j]));
+    }
+    assert.ok(worst < 1e-4, `max |Δ| = ${worst}`);
+    // Selecting rows of a batched cache is exact too.
+    const two = decoder.select(cache, [0, 0]);
+    const next = await decoder.forward([[ids[3]], [ids[3]]], two);
+    const one = await decoder.forward([[ids[3]]], cache);
+    for (let j = 0; j < V; j++) assert.ok(Math.abs(next.logits[V + j] - one.logits[j]) < 1e-5);
+  });
+
+  test('beam search with a width covering every valid prefix equals exhaustive teacher-forced scoring', async () => {
+    // Three subtopics (≈ 100 items): each level has at most 128 valid prefixes.
+    const wanted = new Set(['Baking/Bread', 'Baking/Cookies', 'Cooking/Soups']);
+    const some = allItems.filter((i) => wanted.has(itemCategories(i)));
+    assert.ok(some.length > 50 && some.length <= 128, `${some.length} items`);
+    const lookup = createMemoryLookup(some, [itemsPath]);
+    const codes = new CodeVocabulary(grammar, final.tokenizer, lookup);
+    const context = final.tokenizer.encode(buildPrompt(user('u0910'), 'non-thinking', defaultPrompt, grammar) + defaultPrompt.emptyThink + codes.begin);
+    const beams = await final.engine.beamSearchCodes({ context, codes, width: 128, numReturn: 20, constrained: true });
+    const distinct = [...new Map(some.map((i) => [i.levels.join('.'), i.levels])).values()];
+    const scored = await final.engine.score(
+      context,
+      distinct.map((levels) => levels.map((v, k) => codes.tokenFor(k, v)!)),
+    );
+    const exhaustive = distinct.map((levels, i) => ({ key: levels.join('.'), logprob: scored[i].total })).sort((a, b) => b.logprob - a.logprob);
+    assert.deepEqual(
+      beams.map((b) => b.levels.join('.')),
+      exhaustive.slice(0, 20).map((e) => e.key),
+    );
+    beams.forEach((b, i) => assert.ok(Math.abs(b.logprob - exhaustive[i].logprob) < 1e-4, `${b.logprob} vs ${exhaustive[i].logprob}`));
+    assert.ok(beams.every((b) => b.valid && b.stepLogprobs.length === 3));
+  });
+
+  test('the same seed and settings give the same record; another seed samples another thinking', async () => {
+    const settings = { mode: 'thinking' as const, temperature: 1, maxThinkingTokens: 60, beams: 8, numReturn: 5 };
+    const strip = (r: Awaited<ReturnType<typeof runInference>>) => ({ ...r, timings: undefined });
+    const a = await runInference(input(final, user('u0910'), { ...settings, seed: 5 }));
+    const b = await runInference(input(final, user('u0910'), { ...settings, seed: 5 }));
+    assert.deepEqual(strip(a), strip(b));
+    const c = await runInference(input(final, user('u0910'), { ...settings, seed: 6 }));
+    assert.notEqual(a.thinking[0], c.thinking[0]);
+    // Every token carries its alternatives, the chosen one among them when it is in the top 5.
+    for (const t of a.samples[0].tokens) {
+      assert.ok(t.top.length === 5 && t.top[0].prob >= t.top[4].prob);
+      assert.ok(t.logprob <= 0);
+    }
+  });
+
+  test('thinking: the code stage follows each sample; candidates are valid, best first, marked against the targets', async () => {
+    const u = user('u0910');
+    const r = await runInference(input(final, u, { mode: 'thinking', temperature: 0, thinkingSamples: 2, beams: 16, numReturn: 10 }));
+    assert.equal(r.samples.length, 2);
+    assert.equal(r.samples[0].text, r.samples[1].text, 'greedy samples agree');
+    assert.equal(r.samples[0].stop, 'think-end');
+    assert.match(r.thinking[0], /Perception:[\s\S]*Recommendation:/);
+    assert.ok(r.prompt.endsWith('/think<|im_end|>\n<|im_start|>assistant\n'));
+    assert.ok(r.candidates.length >= 10);
+    for (let i = 1; i < r.candidates.length; i++) assert.ok(r.candidates[i - 1].logprob >= r.candidates[i].logprob);
+    const targets = new Set(u.targets.map((t) => t.levels.join('.')));
+    for (const c of r.candidates) {
+      assert.ok(c.valid && world.has(c.levels));
+      assert.equal(c.code, formatCode(grammar, c.levels));
+      assert.equal(c.hit, targets.has(c.levels.join('.')));
+      assert.ok(Math.abs(c.stepLogprobs.reduce((x, y) => x + y, 0) - c.logprob) < 1e-9);
+      assert.deepEqual(c.items, world.exact(c.levels).map((i) => i.id));
+    }
+    assert.equal(r.invalidBeams, 0);
+    assert.ok(r.timings.thinkingTokens > 20 && r.timings.runMs > 0 && r.timings.totalMs >= r.timings.runMs);
+  });
+
+  test('race mode labels candidates with both branches; non-thinking has no thinking', async () => {
+    const race = await runInference(input(final, user('u0910'), { mode: 'race', temperature: 0, beams: 8, numReturn: 8 }));
+    assert.deepEqual(new Set(race.candidates.map((c) => c.branch)), new Set(['thinking', 'non-thinking']));
+    assert.match(race.prompts['non-thinking']!, /\/no_think/);
+    assert.equal(new Set(race.candidates.map((c) => c.code)).size, race.candidates.length);
+    const plain = await runInference(input(final, user('u0910'), { mode: 'non-thinking', beams: 8, numReturn: 8 }));
+    assert.deepEqual(plain.thinking, []);
+    assert.equal(plain.candidates.length, 8);
+    assert.ok(plain.candidates.every((c) => c.branch === 'non-thinking' && c.sample === undefined));
+  });
+
+  test('unconstrained decoding reports beams that are not codes of the table', async () => {
+    // Only Baking items count as valid: codes of other topics are invalid for this table.
+    const baking = createMemoryLookup(
+      allItems.filter((i) => itemCategories(i).startsWith('Baking/')),
+      [itemsPath],
+    );
+    const r = await runInference(input(early, user('u0910'), { mode: 'non-thinking', beams: 32, numReturn: 32, constrained: false }, baking));
+    const invalid = r.candidates.filter((c) => !c.valid);
+    assert.ok(invalid.length > 0, 'the under-trained model writes codes outside the table');
+    assert.equal(r.invalidBeams, invalid.length);
+    for (const c of r.candidates) assert.equal(c.valid, c.levels.length === 3 && baking.has(c.levels));
+  });
+
+  test('an aborted signal stops generation with CancelledError', async () => {
+    const controller = new AbortController();
+    const run = runInference({
+      ...input(final, user('u0910'), { mode: 'thinking', temperature: 1, maxThinkingTokens: 4000 }),
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.kind === 'thinking' && e.tokens >= 5) controller.abort();
+      },
+    });
+    await assert.rejects(run, CancelledError);
+  });
+});
+
+/** "Topic/Subtopic" of a world item (its categories, however the table reader joined them). */
+function itemCategories(i: ItemRecord): string {
+  return (i.categories ?? '').split(/\s*[/>,|]\s*/).join('/');
+}
