@@ -6,8 +6,9 @@
  *
  * Rules (docs/trace-format.md, "Traces written by the engine"):
  * - Steps come from the first thinking sample. `splitLayers` cuts it at the
- *   configured heading markers; the heading (decoration, marker, colon) is
- *   dropped and the rest of its line is body text. In a block, a line
+ *   configured heading markers; the heading (decoration, marker, colon; a
+ *   second marker of the layer, as in `R0 Perception:`) is dropped and the
+ *   rest of its line is body text. In a block, a line
  *   starting with a bullet (`- `, `* `, `+ `, `• `, `1. `, `1) `, `1、`)
  *   opens a step, which indented lines continue; other lines form
  *   paragraph steps that run to a blank line or a bullet. Text before the
@@ -52,6 +53,8 @@ import type { Span } from '../items/types';
 import { splitLayers } from '../trace/layers';
 import type { Stage } from '../trace/model';
 import { printTrace } from '../trace/rtrace/build';
+import { STAGE_RANK } from '../trace/rtrace/layers';
+import { RTRACE_VERSION } from '../trace/rtrace/spec';
 import type { AlternativeValue, DecodingValue, HistoryValue, LayerValue, RawValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from '../trace/rtrace/value';
 import type { Candidate, InferenceRecord, TokenRecord } from './types';
 
@@ -77,7 +80,6 @@ interface Draft {
   evidence: string[];
 }
 
-const STAGES: Stage[] = ['perception', 'cognition', 'recommendation'];
 const STAGE_LETTER: Record<Stage, string> = { perception: 'p', cognition: 'c', recommendation: 'r' };
 const BULLET = /^(?:[-*+•·][ \t]+|\d{1,3}[.)][ \t]+|\d{1,3}[、．][ \t]*|[（(]\d{1,3}[)）][ \t]*)/;
 /** What may follow a heading marker on its line: closing decoration and a colon-like mark. */
@@ -88,7 +90,8 @@ const NOTE_LENGTH = 120;
 /** How far past the last placed token a token may be found again after U+FFFD pieces. */
 const RESYNC_WINDOW = 8;
 
-const round4 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : x);
+/** Rounded half away from zero, so that -0.00005 and 0.00005 mirror each other. */
+const round4 = (x: number): number => (Number.isFinite(x) ? (Math.sign(x) * Math.round(Math.abs(x) * 1e4)) / 1e4 || 0 : x);
 
 /** The trace of one inference record. */
 export function traceFromRecord(record: InferenceRecord, ctx: TraceContext): TraceValue {
@@ -107,7 +110,7 @@ export function traceFromRecord(record: InferenceRecord, ctx: TraceContext): Tra
     layer.steps.push(step);
   }
   return {
-    version: 1,
+    version: RTRACE_VERSION,
     header: header(record),
     history: history.map((h, i): HistoryValue => withNote({ id: `h${i + 1}`, item: h.item }, itemNote(ctx.lookup, h.id, h.code))),
     layers,
@@ -208,22 +211,30 @@ function draftSteps(text: string, ctx: TraceContext): Draft[] {
   for (const block of splitLayers(text, 0, text.length, ctx.layers).blocks) {
     const layer = block.layer ?? fallback;
     if (!layer) continue;
-    let from = block.span.start;
-    if (block.marker) {
-      HEADING_TAIL.lastIndex = block.marker.end;
-      from = block.marker.end + (HEADING_TAIL.exec(text)?.[0].length ?? 0);
-    }
+    const from = block.marker && block.layer ? headingEnd(text, block.marker.end, block.layer) : block.span.start;
     const list = byLayer.get(layer) ?? [];
     for (const p of pieces(text, from, block.span.end, !block.layer)) list.push({ layer, ...p, codes: codesIn(p.text, ctx.grammar), id: '', evidence: [] });
     byLayer.set(layer, list);
   }
-  const drafts = [...byLayer.values()].flat().sort((a, b) => STAGES.indexOf(a.layer.stage) - STAGES.indexOf(b.layer.stage));
+  const drafts = [...byLayer.values()].flat().sort((a, b) => STAGE_RANK[a.layer.stage] - STAGE_RANK[b.layer.stage]);
   const counts: Record<string, number> = {};
   for (const d of drafts) {
     const letter = STAGE_LETTER[d.layer.stage];
     d.id = `${letter}${(counts[letter] = (counts[letter] ?? 0) + 1)}`;
   }
   return drafts;
+}
+
+/** Where the body starts after a heading marker: past its closing decoration, and past a second marker of the layer (`R0 Perception:`). */
+function headingEnd(text: string, markerEnd: number, layer: LayerSpec): number {
+  const tail = (at: number): number => {
+    HEADING_TAIL.lastIndex = at;
+    return at + (HEADING_TAIL.exec(text)?.[0].length ?? 0);
+  };
+  const end = tail(markerEnd);
+  const rest = text.slice(end, end + 64).toLowerCase();
+  const second = layer.markers.map((m) => m.trim().toLowerCase()).find((m) => m !== '' && rest.startsWith(m) && !/[A-Za-z0-9_]/.test(rest.charAt(m.length)));
+  return second === undefined ? end : tail(end + second.length);
 }
 
 /** The step texts of `text[from, to)`: bullet items and paragraphs, or everything as one when `whole`. */
@@ -260,7 +271,7 @@ function pieces(text: string, from: number, to: number, whole: boolean): { span:
 
 /** Fill in each step's evidence by the rules in the module comment. */
 function linkEvidence(drafts: Draft[], history: { code?: Code }[], grammar: CompiledGrammar): void {
-  const stageOf = (d: Draft): number => STAGES.indexOf(d.layer.stage);
+  const stageOf = (d: Draft): number => STAGE_RANK[d.layer.stage];
   const hIds = (test: (c: Code) => boolean): string[] => history.flatMap((h, i) => (h.code && test(h.code) ? [`h${i + 1}`] : []));
   const order = new Map(drafts.map((e, i) => [e.id, i]));
   for (const d of drafts) {
@@ -279,7 +290,7 @@ function linkEvidence(drafts: Draft[], history: { code?: Code }[], grammar: Comp
     }
     if (stage !== 'perception' && steps.length === 0 && items.length === 0) {
       // Keep the graph connected: lean on the whole nearest earlier stage.
-      for (let s = stageOf(d) - 1; s >= 0 && steps.length === 0; s--) steps.push(...drafts.filter((e) => stageOf(e) === s).map((e) => e.id));
+      for (let s = stageOf(d) - 1; s >= STAGE_RANK.perception && steps.length === 0; s--) steps.push(...drafts.filter((e) => stageOf(e) === s).map((e) => e.id));
     }
     const uniqueSteps = [...new Set(steps)].sort((a, b) => order.get(a)! - order.get(b)!);
     const uniqueItems = [...new Set(items)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
@@ -292,8 +303,8 @@ function recommendation(record: InferenceRecord, c: Candidate, rank: number, dra
   if (record.mode === 'race') r.branch = c.branch;
   if (record.targets.length > 0) r.hit = c.hit ?? false;
   if (c.branch === 'thinking' && (c.sample ?? 0) === 0 && drafts.length > 0) {
-    const last = drafts.reduce((s, d) => Math.max(s, STAGES.indexOf(d.layer.stage)), 0);
-    const candidates = drafts.filter((d) => STAGES.indexOf(d.layer.stage) === last);
+    const last = Math.max(...drafts.map((d) => STAGE_RANK[d.layer.stage]));
+    const candidates = drafts.filter((d) => STAGE_RANK[d.layer.stage] === last);
     const code = codesIn(c.code, grammar)[0] ?? { levels: c.levels };
     const named = candidates.filter((d) => code.levels.length > 0 && d.codes.some((y) => under(code, y)));
     r.evidence = (named.length > 0 ? named : candidates).map((d) => d.id);
