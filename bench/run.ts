@@ -5,13 +5,59 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { benchEngine, benchRecall, type EngineBench, type RecallRow } from './engine';
 import { benchHover } from './hover';
 import { benchIndex, type IndexBench } from './index';
 import { benchParse } from './parse';
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 
+/** Replace the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the README. */
+function writeReadme(marker: string, table: string): void {
+  const readme = path.join(__dirname, '..', 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const re = new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`);
+  if (!re.test(text)) throw new Error(`README.md has no ${marker} markers`);
+  fs.writeFileSync(readme, text.replace(re, `<!-- ${marker}:start -->\n${table}\n<!-- ${marker}:end -->`));
+  console.log(`README.md updated (${marker})`);
+}
+
 async function main(): Promise<void> {
+  const engineOnly = process.argv.includes('--engine');
+  if (!engineOnly) await textBenchmarks();
+  const provider = process.argv.includes('--cuda') ? 'cuda' : 'cpu';
+  const engine = await benchEngine(provider);
+  console.log('engine', engine);
+  const recall = process.argv.includes('--no-recall') ? [] : await benchRecall(provider);
+  const table = engineTable(engine, recall);
+  console.log(`\n${table}\n`);
+  if (!process.argv.includes('--no-readme')) writeReadme(provider === 'cuda' ? 'bench-engine-cuda' : 'bench-engine', table);
+}
+
+function engineTable(e: EngineBench, recall: RecallRow[]): string {
+  const lines = [
+    `Demo model \`final\` (1.15 M parameters) on ${e.provider.toUpperCase()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${e.users} held-out users, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| engine benchmark | figure | baseline (same run) | ratio | target |',
+    '|---|---|---|---|---|',
+    `| thinking stage (sampled, T = 0.6, top-k 20, top-p 0.95, ${e.thinkingTokens} tokens) | ${fmt(e.tokensPerSecond, 0)} tokens/s | | | |`,
+    `| code stage, beam width ${e.beamWidth}, 3 levels, constrained | ${fmt(e.beamExpansionsPerSecond, 0)} beam expansions/s (${fmt(e.beamStageMs, 0)} ms per search) | | | |`,
+    `| loop overhead, whole inference (prompt → thinking → beams) | wall time | time inside \`session.run\` | ${fmt(e.overhead)} | ≤ 1.15 |`,
+    `| loop overhead, thinking loop alone | wall time | time inside \`session.run\` | ${fmt(e.overheadThinking)} | ≤ 1.15 |`,
+    `| greedy decoding of ${e.kv.tokens} tokens with the KV cache | ${fmt(e.kv.kvMs, 0)} ms | recomputing the whole sequence each step: ${fmt(e.kv.fullMs, 0)} ms | ${fmt(e.kv.fullMs / e.kv.kvMs, 1)}× faster${e.kv.same ? ', same tokens' : ', TOKENS DIFFER'} | |`,
+  ];
+  if (recall.length > 0) {
+    lines.push(
+      '',
+      '| held-out users (100), decoded by this engine: greedy thinking, constrained beam 30, ten best unseen codes | recall@10 | pass@10 | pass@1 | time |',
+      '|---|---|---|---|---|',
+      ...recall.map((r) => `| \`${r.model}\`, ${r.mode} | ${fmt(r.recall10, 3)} | ${fmt(r.pass10, 2)} | ${fmt(r.pass1, 2)} | ${fmt(r.seconds, 0)} s |`),
+    );
+  }
+  return lines.join('\n');
+}
+
+async function textBenchmarks(): Promise<void> {
   const parse = await benchParse();
   console.log('parse', parse);
   const hover = await benchHover();
@@ -38,12 +84,7 @@ async function main(): Promise<void> {
   lines.push('', ...indexTable(index));
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
-  if (process.argv.includes('--no-readme')) return;
-  const readme = path.join(__dirname, '..', 'README.md');
-  const text = fs.readFileSync(readme, 'utf8');
-  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`);
-  fs.writeFileSync(readme, updated);
-  console.log('README.md updated');
+  if (!process.argv.includes('--no-readme')) writeReadme('bench', table);
 }
 
 /** README rows for the item index, one column per pool size. */

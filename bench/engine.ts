@@ -1,0 +1,200 @@
+/**
+ * Inference engine figures on the demo model (CPU unless told otherwise):
+ * thinking tokens/s, code-stage beam expansions/s, loop overhead (wall time
+ * ÷ time inside `session.run`), and the KV-cache loop against recomputing
+ * the whole sequence at every step — all in one run, on the same users.
+ * Also recall@10 / pass@10 of the held-out users for `early` and `final`,
+ * thinking and non-thinking, decoded by this engine with the protocol of
+ * demo/build/model/evaluate.py (greedy thinking, constrained beam 30, the
+ * ten best codes not in the history).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CodeVocabulary } from '../server/engine/codes';
+import { OnnxEngine } from '../server/engine/engine';
+import { runInference } from '../server/engine/infer';
+import { readModelFolder } from '../server/engine/model-folder';
+import { OnnxDecoder } from '../server/engine/session';
+import { loadTokenizer } from '../server/engine/tokenizer';
+import { defaultDecoding, defaultPrompt, type DecodeSettings, type InferenceRecord, type ProviderSetting } from '../server/engine/types';
+import { codeKey, resolveGrammar } from '../server/items/grammar';
+import type { ItemLookup } from '../server/items/lookup';
+import { createMemoryLookup } from '../server/items/memory-lookup';
+import { loadTable } from '../server/items/table';
+import type { UserRecord } from '../server/users/types';
+
+const root = path.join(__dirname, '..');
+const { grammar } = resolveGrammar('openonerec', null);
+
+export interface EngineBench {
+  provider: string;
+  users: number;
+  thinkingTokens: number;
+  tokensPerSecond: number;
+  beamWidth: number;
+  beamExpansionsPerSecond: number;
+  beamStageMs: number;
+  overhead: number;
+  overheadThinking: number;
+  kv: { tokens: number; kvMs: number; fullMs: number; same: boolean };
+}
+
+export interface RecallRow {
+  model: string;
+  mode: 'thinking' | 'non-thinking';
+  recall10: number;
+  pass10: number;
+  pass1: number;
+  seconds: number;
+}
+
+function world(): { lookup: ItemLookup; users: UserRecord[] } {
+  const file = path.join(root, 'demo', 'world', 'items.json');
+  const lookup = createMemoryLookup(loadTable(file, fs.readFileSync(file, 'utf8'), grammar).items, [file]);
+  const users = fs
+    .readFileSync(path.join(root, 'demo', 'world', 'users.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { user: string; split: string; history: number[]; targets: number[] })
+    .filter((u) => u.split === 'test')
+    .map((u) => {
+      const item = (p: number) => ({ id: String(p), levels: lookup.byId(String(p))!.levels });
+      return { id: u.user, history: u.history.map(item), targets: u.targets.map(item), split: u.split, source: { path: 'users.jsonl' } };
+    });
+  return { lookup, users };
+}
+
+async function load(name: string, provider: ProviderSetting) {
+  const folder = readModelFolder(path.join(root, 'demo', 'models', name));
+  const tokenizer = loadTokenizer(folder);
+  const engine = new OnnxEngine(await OnnxDecoder.load(folder, provider), tokenizer);
+  return { folder, tokenizer, engine };
+}
+
+type Loaded = Awaited<ReturnType<typeof load>>;
+
+function run(m: Loaded, lookup: ItemLookup, user: UserRecord, decoding: Partial<DecodeSettings>): Promise<InferenceRecord> {
+  return runInference({
+    user,
+    engine: m.engine,
+    tokenizer: m.tokenizer,
+    codes: new CodeVocabulary(grammar, m.tokenizer, lookup),
+    grammar,
+    decoding: { ...defaultDecoding, ...decoding },
+    prompt: defaultPrompt,
+    eos: m.folder.config.eos,
+    model: m.folder.dir,
+  });
+}
+
+export async function benchEngine(provider: ProviderSetting = 'cpu', n = 20): Promise<EngineBench> {
+  const { lookup, users } = world();
+  const m = await load('final', provider);
+  const sample = users.slice(0, n);
+  await run(m, lookup, sample[0], { temperature: 0 }); // warm-up
+  let tokens = 0;
+  let thinkingMs = 0;
+  let wall = 0;
+  let inRun = 0;
+  let thinkWall = 0;
+  let thinkRun = 0;
+  for (const u of sample) {
+    const r = await run(m, lookup, u, { mode: 'thinking', temperature: 0.6, seed: 1, beams: 32 });
+    tokens += r.timings.thinkingTokens;
+    thinkingMs += r.timings.thinkingMs;
+    wall += r.timings.totalMs;
+    inRun += r.timings.runMs;
+  }
+  // Thinking stage alone: the generation loop against session.run inside it.
+  for (const u of sample) {
+    const before = m.engine.runMs;
+    const t0 = performance.now();
+    await m.engine.generateThinking({
+      context: m.tokenizer.encode(`${u.id}${u.history.length}<think>\n`),
+      samples: 1,
+      temperature: 0.6,
+      topP: 0.95,
+      topK: 20,
+      seed: 1,
+      maxTokens: 128,
+      stopAt: -1,
+      eos: [],
+      alternatives: 5,
+    });
+    thinkRun += m.engine.runMs - before;
+    thinkWall += performance.now() - t0;
+  }
+  let beamMs = 0;
+  let expansions = 0;
+  for (const u of sample) {
+    const r = await run(m, lookup, u, { mode: 'non-thinking', beams: 32 });
+    beamMs += r.timings.beamMs;
+    expansions += r.timings.beamSteps;
+  }
+  // KV cache against recomputation: greedy decoding of the same 96 tokens both ways.
+  const steps = 96;
+  const context = m.tokenizer.encode(`${sample[0].id} <think>\n`);
+  const decoder = m.engine.decoder;
+  const argmax = (row: Float32Array): number => row.reduce((best, x, i, a) => (x > a[best] ? i : best), 0);
+  let t0 = performance.now();
+  let { logits, cache } = await decoder.forward([context], decoder.emptyCache(1));
+  const kvTokens: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = argmax(logits);
+    kvTokens.push(t);
+    ({ logits, cache } = await decoder.forward([[t]], cache));
+  }
+  const kvMs = performance.now() - t0;
+  t0 = performance.now();
+  const ids = [...context];
+  const fullTokens: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const out = await decoder.forward([ids], decoder.emptyCache(1));
+    const t = argmax(out.logits);
+    fullTokens.push(t);
+    ids.push(t);
+  }
+  const fullMs = performance.now() - t0;
+  await m.engine.dispose();
+  return {
+    provider: m.engine.provider,
+    users: sample.length,
+    thinkingTokens: tokens,
+    tokensPerSecond: tokens / (thinkingMs / 1000),
+    beamWidth: 32,
+    beamExpansionsPerSecond: expansions / (beamMs / 1000),
+    beamStageMs: beamMs / sample.length,
+    overhead: wall / inRun,
+    overheadThinking: thinkWall / thinkRun,
+    kv: { tokens: steps, kvMs, fullMs, same: kvTokens.join() === fullTokens.join() },
+  };
+}
+
+/** recall@10, pass@10 and pass@1 of the held-out users, the protocol of evaluate.py. */
+export async function benchRecall(provider: ProviderSetting = 'cpu'): Promise<RecallRow[]> {
+  const { lookup, users } = world();
+  const rows: RecallRow[] = [];
+  for (const name of ['early', 'final']) {
+    const m = await load(name, provider);
+    for (const mode of ['non-thinking', 'thinking'] as const) {
+      const t0 = performance.now();
+      let recall = 0;
+      let pass10 = 0;
+      let pass1 = 0;
+      for (const u of users) {
+        const r = await run(m, lookup, u, { mode, temperature: 0, beams: 30, numReturn: 30, maxThinkingTokens: 200 });
+        const seen = new Set(u.history.map((h) => codeKey(h.levels)));
+        const recs = r.candidates.filter((c) => !seen.has(codeKey(c.levels))).slice(0, 10);
+        const targets = u.targets.map((t) => codeKey(t.levels));
+        const hits = recs.map((c) => targets.includes(codeKey(c.levels)));
+        recall += targets.filter((t) => recs.some((c) => codeKey(c.levels) === t)).length / targets.length;
+        pass10 += hits.some(Boolean) ? 1 : 0;
+        pass1 += hits[0] ? 1 : 0;
+      }
+      rows.push({ model: name, mode, recall10: recall / users.length, pass10: pass10 / users.length, pass1: pass1 / users.length, seconds: (performance.now() - t0) / 1000 });
+      console.log(rows[rows.length - 1]);
+    }
+    await m.engine.dispose();
+  }
+  return rows;
+}
