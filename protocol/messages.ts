@@ -88,3 +88,20 @@ export interface UsersResult {
   /** Problems reading the files (file, line, what to do). */
   problems: string[];
 }
+
+/** Client → server request: the reasoning graph of a trace document (`trace`: a sample id of a dump; default the trace at `position`, else the first). */
+export const GraphRequest = 'reclens/graph';
+
+export interface GraphParams {
+  uri: string;
+  trace?: string;
+  position?: { line: number; character: number };
+}
+
+/** Client → server request: the diff of two traces (documents open in the client, or files on disk). */
+export const DiffRequest = 'reclens/diff';
+
+export interface DiffParams {
+  a: { uri: string; trace?: string };
+  b: { uri: string; trace?: string };
+}
