@@ -69,11 +69,19 @@ export function overridesFrom(f: InferFlags): DecodeOverrides {
 
 function progressPrinter(out: NodeJS.WriteStream): (e: ProgressEvent) => void {
   const tty = out.isTTY === true;
-  let lastLine = '';
+  // Off a terminal, each phase prints one line: its last state, when the next phase starts.
+  let pending = '';
   const show = (line: string, final = false): void => {
-    if (tty) out.write(`\r${line.slice(0, (out.columns ?? 100) - 1)}\x1b[K${final ? '\n' : ''}`);
-    else if (final || line.split(':')[0] !== lastLine.split(':')[0]) out.write(`${line}\n`);
-    lastLine = line;
+    if (tty) {
+      out.write(`\r${line.slice(0, (out.columns ?? 100) - 1)}\x1b[K${final ? '\n' : ''}`);
+      return;
+    }
+    const phase = (l: string): string => l.split(':')[0];
+    if (pending && phase(pending) !== phase(line)) out.write(`${pending}\n`);
+    if (final) {
+      out.write(`${line}\n`);
+      pending = '';
+    } else pending = line;
   };
   return (e) => {
     if (e.kind === 'loading') show(e.message, true);

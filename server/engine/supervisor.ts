@@ -34,6 +34,8 @@ export class EngineSupervisor {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private disposed = false;
+  /** Workers this supervisor killed itself (a cancel that did not stop in time): their exit is not a crash. */
+  private readonly killed = new WeakSet<ChildProcess>();
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -52,7 +54,7 @@ export class EngineSupervisor {
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-      const oom = /heap out of memory|bad_alloc|std::bad_alloc|Killed/i.test(stderr) || signal === 'SIGKILL';
+      const oom = /heap out of memory|bad_alloc|Killed/i.test(stderr) || (signal === 'SIGKILL' && !this.killed.has(child));
       const why = signal ? `was stopped by ${signal}${oom ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
       for (const [id, p] of this.pending) {
         p.reject(new WorkerCrashError(`the inference worker ${why}${tail ? `: ${tail}` : ''}; the next request starts a fresh worker`));
@@ -97,6 +99,7 @@ export class EngineSupervisor {
           if (this.pending.has(id)) {
             this.pending.delete(id);
             reject(new CancelledError());
+            this.killed.add(child);
             child.kill('SIGKILL');
           }
         }, this.options.cancelGraceMs ?? 2000);
