@@ -42,6 +42,20 @@ export interface CancelTaskParams {
   id: number;
 }
 
+/** Client → server request: delete the cached indexes of the configured tables and index them again (Rebuild Item Index). */
+export const RebuildIndexRequest = 'reclens/rebuildIndex';
+
+export interface RebuildIndexResult {
+  /** Items in the rebuilt pool. */
+  items: number;
+  /** Table files in the pool. */
+  tables: string[];
+  /** Tables whose index this rebuild built; a table in `tables` but not here came from the cache (a load already running was joined). */
+  built: string[];
+  /** Problems with tables and settings, as in `reclens/status`. */
+  problems: string[];
+}
+
 /** Client → server request: run single-user inference (cancellable with the request's cancel token). */
 export const InferRequest = 'reclens/infer';
 

@@ -4,6 +4,7 @@
  * (section `reclens`) and fall back to `initializationOptions`, so any
  * LSP client can drive the server.
  */
+import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CompletionItemKind,
@@ -23,7 +24,7 @@ import {
   type SymbolInformation,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { StatusNotification, type StatusParams } from '../../protocol/messages';
+import { RebuildIndexRequest, StatusNotification, type RebuildIndexResult, type StatusParams } from '../../protocol/messages';
 import { resolveSettings, type ResolvedSettings } from '../config/settings';
 import { defaultCacheDir, resolveTables } from '../config/tables';
 import { formatCode } from '../items/grammar';
@@ -97,13 +98,14 @@ export function startServer(connection: Connection): void {
   }
 
   let reloads = 0;
-  async function reloadTables(): Promise<void> {
+  /** Loads the configured tables into the pool; resolves with the status sent and the tables indexed anew, or undefined when a newer reload superseded this one. */
+  async function reloadTables(): Promise<{ status: StatusParams; built: string[] } | undefined> {
     const seq = ++reloads;
     const tables = resolveTables(resolved.settings.alignment.paths, roots[0] ?? process.cwd());
     if (tables.length > 0 && env.lookup.size === 0) env = { ...env, poolNote: 'The item tables are being indexed.' };
     const result = await store.load(tables, resolved.grammar, { onChange: () => void reloadTables(), progress: (title) => tasks.start(title) });
     // Reloads asked for meanwhile (a client sends its settings several times at start-up) report once, the last.
-    if (seq !== reloads) return;
+    if (seq !== reloads) return undefined;
     const poolNote = tables.length > 0 && result.lookup.size === 0 ? 'No configured item table could be indexed (see the RecLens warnings: a table failed or its indexing was cancelled); edit the table or reclens.alignment.paths to index again.' : undefined;
     env = { grammar: resolved.grammar, lookup: result.lookup, poolNote };
     // Hints asked for before the pool changed would otherwise stay as they were.
@@ -114,6 +116,19 @@ export function startServer(connection: Connection): void {
     void connection.sendNotification(StatusNotification, status);
     cache.clear();
     for (const doc of documents.all()) cache.schedule(doc);
+    return { status, built: result.built };
+  }
+
+  /** Rebuild Item Index: close and delete the pool's index files (a cached index is otherwise reused), then load the tables, which builds them again. */
+  async function rebuildIndexes(): Promise<RebuildIndexResult> {
+    // A load in progress would be joined rather than redone: let it finish, then drop what it opened.
+    await reloadTables();
+    const files = store.indexes.map((i) => i.file);
+    store.dispose();
+    env = { ...env, lookup: emptyLookup, poolNote: 'The item tables are being indexed.' };
+    for (const file of files) fs.rmSync(file, { force: true });
+    const loaded = await reloadTables();
+    return { items: env.lookup.size, tables: env.lookup.sources, built: loaded?.built ?? [], problems: loaded?.status.problems ?? [] };
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -147,6 +162,7 @@ export function startServer(connection: Connection): void {
     if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'reclens' });
     void reloadSettings();
   });
+  connection.onRequest(RebuildIndexRequest, () => rebuildIndexes());
   connection.onDidChangeConfiguration((change) => {
     // Clients that cannot be asked push their settings here.
     if (!pullConfiguration && change.settings) initOptions = unwrapOptions(change.settings) ?? initOptions;
