@@ -1,0 +1,76 @@
+/**
+ * Text and evidence similarity for matching reasoning steps across two
+ * graphs: words (and itemic-code keys) interned as integers, kept as sorted
+ * arrays, compared by Jaccard index with one merge pass.
+ */
+
+/** Assigns each distinct string a small integer. */
+export class Interner {
+  private readonly ids = new Map<string, number>();
+
+  id(s: string): number {
+    let n = this.ids.get(s);
+    if (n === undefined) {
+      n = this.ids.size;
+      this.ids.set(s, n);
+    }
+    return n;
+  }
+
+  /** The sorted, duplicate-free ids of some strings. */
+  set(strings: Iterable<string>): Int32Array {
+    const out = new Set<number>();
+    for (const s of strings) out.add(this.id(s));
+    return Int32Array.from(out).sort();
+  }
+}
+
+// Scripts written without spaces between words: compared by character pairs.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+const WORD = /[\p{L}\p{N}]+(?:[.:][\p{L}\p{N}]+)*/gu;
+
+/**
+ * The words of a step's text, lower-cased. Each itemic code written in the
+ * text stands as one word, its key (`6301.7201`), so that "the cluster
+ * <code>" and "the cluster <same code>" read alike whatever the spelling;
+ * Chinese and other unspaced scripts count character pairs.
+ */
+export function words(text: string, codes: readonly { code: string; key: string }[]): string[] {
+  let t = text;
+  for (const c of codes) if (c.code && t.includes(c.code)) t = t.split(c.code).join(` ${c.key} `);
+  const out: string[] = [];
+  for (const m of t.toLowerCase().matchAll(WORD)) {
+    const w = m[0];
+    if (!UNSPACED.test(w)) out.push(w);
+    else if (w.length === 1) out.push(w);
+    else for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
+  }
+  return out;
+}
+
+/** |a ∩ b| / |a ∪ b| of two sorted id arrays; 1 when both are empty. */
+export function jaccard(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  let i = 0;
+  let j = 0;
+  let both = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      both++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return both / (a.length + b.length - both);
+}
+
+/** Whether two sorted id arrays hold the same ids. */
+export function sameSet(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Text compared for equality: blanks collapsed. */
+export const normalText = (text: string): string => text.replace(/\s+/g, ' ').trim();
