@@ -40,6 +40,7 @@ import type { Analysis, OutlineNode } from '../trace/model';
 import { toDiagnostic, toRange } from './convert';
 import { Tasks } from './tasks';
 import { AnalysisCache } from './documents';
+import { registerGraph } from './graph';
 import { registerInference } from './inference';
 
 /** Items listed for one workspace-symbol query (Ctrl+T). */
@@ -174,6 +175,12 @@ export function startServer(connection: Connection): void {
     lookup: () => env.lookup,
     indexFiles: () => store.indexes.map((i) => i.file),
     log: (message) => connection.console.info(message),
+  });
+  registerGraph(connection, {
+    document: (uri) => documents.get(uri),
+    analysis: (doc) => cache.get(doc),
+    context: () => ({ grammar: resolved.grammar, layers: resolved.settings.layers }),
+    env: () => env,
   });
   connection.onShutdown(() => {
     inference.dispose();
