@@ -1,15 +1,29 @@
 /**
  * The VS Code client: starts the RecLens language server in its own Node
- * process and relays settings. No parsing happens here.
+ * process, relays settings, and wires the commands, the status bar and the
+ * code lenses. No parsing happens here.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { documentSelector } from '../protocol/documents';
 import { StatusNotification, type StatusParams } from '../protocol/messages';
+import { TraceCodeLenses } from './code-lens';
+import { registerDemoCommands } from './commands/demo';
+import { registerGraphCommands } from './commands/graph';
+import { registerItemCommands } from './commands/items';
+import { registerRunCommands } from './commands/run';
+import { registerSettingsCommands } from './commands/settings';
+import type { RecLens } from './context';
+import { GraphPanel, registerGraphPanel } from './graph-panel';
+import { Inference } from './inference';
+import { StatusBar } from './status-bar';
 import { showTasks } from './tasks';
 
 let client: LanguageClient | undefined;
+
+/** Documents that can hold traces with code lenses: `.rtrace`, benchmark dumps, chat JSONL. */
+const traceLanguages = ['rtrace', 'json', 'jsonc', 'jsonl'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -25,16 +39,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Item indexes are cached per user, next to the extension's other state.
     initializationOptions: { cacheDir: path.join(context.globalStorageUri.fsPath, 'index') },
     outputChannel: log,
+    // `reclens.trace.server` (read by the client under its id) logs the LSP traffic here too.
     traceOutputChannel: log,
   };
   client = new LanguageClient('reclens', 'RecLens', serverOptions, clientOptions);
+  const status = new StatusBar();
+  const inference = new Inference(client, log, status);
+  const reclens: RecLens = { context, client, log, status, inference };
+  GraphPanel.log = (message) => log.warn(`graph: ${message}`);
   context.subscriptions.push(
-    client.onNotification(StatusNotification, (status: StatusParams) => {
-      log.info(`itemic tokens: ${status.grammar}; item pool: ${status.items} items from ${status.tables.length ? status.tables.join(', ') : 'no table (set reclens.alignment.paths)'}`);
-      for (const p of status.problems) log.warn(p);
+    status,
+    inference,
+    client.onNotification(StatusNotification, (p: StatusParams) => {
+      log.info(`itemic tokens: ${p.grammar}; item pool: ${p.items} items from ${p.tables.length ? p.tables.join(', ') : 'no table (set reclens.alignment.paths)'}`);
+      for (const problem of p.problems) log.warn(problem);
+      status.poolLoaded(p);
     }),
+    showTasks(client, (running) => status.setIndexing(running)),
+    vscode.languages.registerCodeLensProvider(
+      traceLanguages.map((language) => ({ language })),
+      new TraceCodeLenses(client),
+    ),
+    ...registerRunCommands(reclens),
+    ...registerSettingsCommands(reclens),
+    ...registerItemCommands(reclens),
+    ...registerDemoCommands(reclens),
+    ...registerGraphCommands(reclens),
+    registerGraphPanel(context),
+    vscode.commands.registerCommand('reclens.showLog', () => log.show()),
   );
-  context.subscriptions.push(showTasks(client));
   await client.start();
 }
 

@@ -11,8 +11,11 @@ interface Shown {
   pending: TaskProgressParams[];
 }
 
-/** Relay `reclens/taskProgress` to VS Code's progress UI and cancellation back to the server. */
-export function showTasks(client: LanguageClient): vscode.Disposable {
+/**
+ * Relay `reclens/taskProgress` to VS Code's progress UI and cancellation back
+ * to the server; `onRunning` hears how many tasks run (the status bar shows "indexing…").
+ */
+export function showTasks(client: LanguageClient, onRunning: (count: number) => void = () => undefined): vscode.Disposable {
   const shown = new Map<number, Shown>();
   const apply = (task: Shown, p: TaskProgressParams): void => {
     const fraction = p.fraction ?? task.fraction;
@@ -35,6 +38,7 @@ export function showTasks(client: LanguageClient): vscode.Disposable {
       };
       task = created;
       shown.set(p.id, created);
+      onRunning(shown.size);
       void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `RecLens: ${p.title}`, cancellable: true }, (progress, token) => {
         created.progress = progress;
         for (const q of created.pending.splice(0)) apply(created, q);
@@ -50,6 +54,7 @@ export function showTasks(client: LanguageClient): vscode.Disposable {
     if (p.done) {
       shown.delete(p.id);
       task.finish();
+      onRunning(shown.size);
     }
   });
 }

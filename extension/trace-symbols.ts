@@ -1,0 +1,25 @@
+/** The samples of a dump or chat JSONL (id and key line), from the server's document symbols: the extension parses nothing itself. */
+import type * as vscode from 'vscode';
+import { SymbolKind, type DocumentSymbol, type LanguageClient } from 'vscode-languageclient/node';
+
+export interface SampleSymbol {
+  /** The sample id, as `reclens/graph` and `reclens/diff` take it. */
+  id: string;
+  /** Zero-based line of its key. */
+  line: number;
+}
+
+/** Samples are the Object symbols of the outline (the server's `sample` nodes). */
+export async function samplesOf(client: LanguageClient, uri: vscode.Uri, max = Infinity): Promise<SampleSymbol[]> {
+  const symbols = await client.sendRequest<DocumentSymbol[] | null>('textDocument/documentSymbol', { textDocument: { uri: uri.toString() } });
+  const out: SampleSymbol[] = [];
+  const walk = (list: DocumentSymbol[]): void => {
+    for (const s of list) {
+      if (out.length >= max) return;
+      if (s.kind === SymbolKind.Object) out.push({ id: s.name, line: s.selectionRange.start.line });
+      else if (s.children) walk(s.children);
+    }
+  };
+  walk(symbols ?? []);
+  return out;
+}
