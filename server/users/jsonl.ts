@@ -4,16 +4,14 @@
  * cannot take the server's memory; it becomes a row whose value says why it
  * was skipped.
  */
-import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { jsonErrorReason } from '../items/json-text';
 import type { RawRow } from '../items/sources/decode';
 import type { ProblemLog } from '../items/sources/problems';
+import { splitFile } from '../items/sources/text-source';
 
 /** Longest line read: a history of 10⁵ spelled-out codes is about 5 M characters. */
 export const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
-const CHUNK_BYTES = 1 << 20;
 
 /** Splits text into JSON rows as it arrives; blank lines are not rows but keep their line numbers. */
 export class UserLineSplitter {
@@ -77,26 +75,18 @@ export class UserLineSplitter {
 /** The rows of a JSONL users file in batches (one per chunk); `done` counts bytes. File-level failures go to `log`. */
 export async function* jsonlUserRows(path: string, log: ProblemLog): AsyncGenerator<{ rows: RawRow[]; done: number }> {
   const splitter = new UserLineSplitter();
-  const text = new StringDecoder('utf8');
-  let done = 0;
-  let first = true;
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-      const bytes = chunk as Buffer;
-      done += bytes.length;
-      let s = text.write(bytes);
-      if (first && s.length > 0) {
-        first = false;
-        if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-      }
-      yield { rows: splitter.push(s), done };
-    }
-  } catch (e) {
-    log.fail(undefined, `cannot read the users file: ${(e as Error).message}; check that it is readable and not being written`);
-    return;
+  let failed = false;
+  let last: { rows: RawRow[]; done: number } | undefined;
+  const onError = (e: Error): void => {
+    failed = true;
+    log.fail(undefined, `cannot read the users file: ${e.message}; check that it is readable and not being written`);
+  };
+  for await (const batch of splitFile(path, splitter, onError)) {
+    if (last) yield last;
+    last = batch;
   }
-  const rest = splitter.push(text.end());
-  for (const r of splitter.end()) rest.push(r);
+  if (failed) return;
+  // The last batch waits until the end is known, so an empty file is reported before it.
   if (!splitter.content) log.fail(undefined, 'file is empty; expected JSONL with one user per line, e.g. {"user": "u1", "history": [101, 102], "targets": [103]}');
-  yield { rows: rest, done };
+  if (last) yield last;
 }

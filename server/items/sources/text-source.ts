@@ -40,26 +40,37 @@ export function textSource(path: string, size: number, grammar: CompiledGrammar,
       }
       return rows;
     };
-    const text = new StringDecoder('utf8');
-    let done = 0;
-    let first = true;
-    try {
-      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-        const bytes = chunk as Buffer;
-        done += bytes.length;
-        let s = text.write(bytes);
-        if (first && s.length > 0) {
-          first = false;
-          if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-        }
-        yield { rows: decode(splitter.push(s)), done };
-      }
-    } catch (e) {
-      log.fail(undefined, `cannot read alignment table: ${(e as Error).message}; check ${PATHS_SETTING}`);
-      return;
+    for await (const { rows, done } of splitFile(path, splitter, (e) => log.fail(undefined, `cannot read alignment table: ${e.message}; check ${PATHS_SETTING}`))) {
+      yield { rows: decode(rows), done };
     }
-    const rest = splitter.push(text.end());
-    for (const r of splitter.end()) rest.push(r);
-    yield { rows: decode(rest), done };
   });
+}
+
+/**
+ * The rows of a text file as `splitter` cuts them, read in 1 MB chunks (a
+ * byte-order mark dropped); `done` counts bytes. A read failure goes to
+ * `onError` and ends the rows.
+ */
+export async function* splitFile(path: string, splitter: RowSplitter, onError: (e: Error) => void): AsyncGenerator<{ rows: RawRow[]; done: number }> {
+  const text = new StringDecoder('utf8');
+  let done = 0;
+  let first = true;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      const bytes = chunk as Buffer;
+      done += bytes.length;
+      let s = text.write(bytes);
+      if (first && s.length > 0) {
+        first = false;
+        if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+      }
+      yield { rows: splitter.push(s), done };
+    }
+  } catch (e) {
+    onError(e as Error);
+    return;
+  }
+  const rest = splitter.push(text.end());
+  for (const r of splitter.end()) rest.push(r);
+  yield { rows: rest, done };
 }
