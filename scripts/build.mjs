@@ -1,4 +1,4 @@
-// Bundles the extension, the language server and the CLI with esbuild.
+// Bundles the extension, the language server, the CLI and the graph webview with esbuild.
 // `node scripts/build.mjs [--watch] [--minify]`
 import * as esbuild from 'esbuild';
 
@@ -27,6 +27,19 @@ const builds = [
   { entryPoints: { engine: 'server/engine/worker.ts' }, external: native },
   { entryPoints: { cli: 'server/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, external: native },
 ].map((b) => ({ ...common, ...b, outdir: 'dist' }));
+
+// The graph webview: a browser bundle (graph.js + graph.css) that the panel and `reclens render` load.
+builds.push({
+  entryPoints: { graph: 'webview/main.ts' },
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome114',
+  format: 'iife',
+  sourcemap: true,
+  minify,
+  logLevel: 'info',
+});
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

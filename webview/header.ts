@@ -1,0 +1,103 @@
+/**
+ * The strip above the graph: title and header fields; the trace's metrics,
+ * or a diff's side-by-side metric strip and summary lines; the legend of
+ * clusters and marks. DOM built with textContent only.
+ */
+import type { Payload, ViewModel } from './model';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(3));
+
+/** Fills `header` with the payload's title, fields and metrics. */
+export function drawHeader(header: HTMLElement, payload: Payload, model: ViewModel): void {
+  header.replaceChildren();
+  const title = el('h1', 'rl-title', model.title);
+  header.append(title);
+  if ('graph' in payload) {
+    const g = payload.graph;
+    const fields = el('p', 'rl-fields');
+    for (const [k, v] of Object.entries(g.header ?? {})) fields.append(el('span', 'rl-field', `${k}: ${v}`));
+    const m = g.metrics;
+    if (m) {
+      fields.append(
+        el('span', 'rl-field rl-metric', `hits ${m.hits}/${m.recommendations}`),
+        el('span', 'rl-field rl-metric', `first hit ${m.firstHit !== undefined ? `#${m.firstHit}` : '–'}`),
+        el('span', 'rl-field rl-metric', `${m.steps} steps, ${m.history} history items, ${m.targets} targets`),
+      );
+    }
+    header.append(fields);
+    return;
+  }
+  const d = payload.diff;
+  // Side-by-side metric strip: one cell per metric with A, B and the change.
+  const strip = el('div', 'rl-strip');
+  strip.setAttribute('role', 'table');
+  strip.setAttribute('aria-label', `Metrics, ${d.a.title} against ${d.b.title}`);
+  const headRow = el('div', 'rl-strip-row rl-strip-head');
+  headRow.setAttribute('role', 'row');
+  for (const text of ['', d.a.title, d.b.title, 'change']) {
+    const c = el('span', 'rl-strip-cell', text);
+    c.setAttribute('role', 'columnheader');
+    headRow.append(c);
+  }
+  strip.append(headRow);
+  for (const m of d.metrics) {
+    const row = el('div', 'rl-strip-row');
+    row.setAttribute('role', 'row');
+    const delta = m.a !== null && m.b !== null ? m.b - m.a : null;
+    // Better is up, except for ranks (a first hit at rank 1 beats rank 3).
+    const better = delta === null || delta === 0 ? '' : (delta > 0) !== /rank/i.test(m.name) ? ' better' : ' worse';
+    const cells = [
+      el('span', 'rl-strip-cell rl-strip-name', m.name),
+      el('span', 'rl-strip-cell', fmt(m.a)),
+      el('span', 'rl-strip-cell', fmt(m.b)),
+      el('span', `rl-strip-cell rl-delta${better}`, delta === null ? '' : delta === 0 ? '=' : `${delta > 0 ? '+' : ''}${fmt(delta)}`),
+    ];
+    cells[0].setAttribute('role', 'rowheader');
+    for (const c of cells.slice(1)) c.setAttribute('role', 'cell');
+    row.append(...cells);
+    strip.append(row);
+  }
+  header.append(strip);
+  const summary = el('ul', 'rl-summary');
+  for (const line of d.summary) summary.append(el('li', undefined, line));
+  header.append(summary);
+}
+
+/** Fills `legend` with the clusters (buttons that spotlight their nodes) and the marks' meaning. */
+export function drawLegend(legend: HTMLElement, model: ViewModel, onCluster: (key: string | null) => void): void {
+  legend.replaceChildren();
+  const marks = el('span', 'rl-legend-marks');
+  if (model.kind === 'diff') {
+    for (const [cls, text] of [['added', '+ added'], ['removed', '− removed'], ['changed', '~ changed'], ['same', 'same']]) marks.append(el('span', `rl-mark status-${cls}`, text));
+  }
+  marks.append(el('span', 'rl-mark hit', '✓ hit'), el('span', 'rl-mark miss', '✗ miss'));
+  legend.append(marks);
+  const shown = model.clusters.slice(0, 12);
+  if (shown.length === 0) return;
+  const list = el('span', 'rl-legend-clusters');
+  list.append(el('span', 'rl-legend-caption', 'clusters:'));
+  for (const c of shown) {
+    const b = el('button', `rl-cluster slot-${c.slot}`);
+    b.type = 'button';
+    b.dataset.cluster = c.key;
+    b.setAttribute('aria-pressed', 'false');
+    b.title = `${c.code} (${c.count} nodes)`;
+    b.append(el('span', 'rl-swatch'), el('span', 'rl-cluster-tag', c.tag), el('span', 'rl-cluster-name', `${c.label ?? c.key} (${c.count})`));
+    b.addEventListener('click', () => {
+      const on = b.getAttribute('aria-pressed') !== 'true';
+      list.querySelectorAll('button').forEach((other) => other.setAttribute('aria-pressed', 'false'));
+      b.setAttribute('aria-pressed', String(on));
+      onCluster(on ? c.key : null);
+    });
+    list.append(b);
+  }
+  if (model.clusters.length > shown.length) list.append(el('span', 'rl-legend-more', `+${model.clusters.length - shown.length} more`));
+  legend.append(list);
+}
