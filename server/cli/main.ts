@@ -1,8 +1,10 @@
 /** Entry of `dist/cli.js` (`reclens`): the engine's features in a terminal. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkFile, formatProblem } from './check';
+import { diffCommand } from './diff-command';
 import { indexCommand } from './index-command';
 import { inferCommand, type InferFlags } from './infer-command';
+import { renderCommand } from './render-command';
 import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';
 
 const usage = `reclens — debug the reasoning of generative recommenders
@@ -17,6 +19,11 @@ Usage:
                                     single-user inference on a local ONNX model; writes an .rtrace
                                     (stdout or --out), or the whole record with --json. Without a
                                     workspace settings file it runs the embedded demo
+  reclens diff [options] A B        the diff of two traces' reasoning graphs (checkpoints, or
+                                    thinking vs non-thinking): recommendations gained, lost and
+                                    moved, hits, interests that appeared, disappeared or changed
+  reclens render [options] TRACE    a standalone HTML page with the trace's reasoning graph
+                                    (--out, default graph.html); with --diff B, the diff graph
 
 Options:
   --format text|json     output format (default text)
@@ -26,6 +33,17 @@ Options:
   --alignment PATH       alignment table (repeatable); replaces reclens.alignment.paths
   --cache DIR            index cache folder (default: .reclens/cache in the workspace)
   --stats                index: items, collisions and codebook usage per level
+                         (diff and render: without workspace settings in the current folder,
+                         those nearest the first trace file give the item titles)
+
+Graph options:
+  --trace-a ID, --trace-b ID
+                         diff: the trace of A / B (a sample id of a dump, e.g. u7/2;
+                         default the first)
+  --trace ID             render: the trace to draw (default the first)
+  --diff B               render: draw the diff of TRACE (A) and B (--trace-b picks B's trace)
+  --out FILE             render: the page to write (default graph.html, diff.html with
+                         --diff; - for stdout)
 
 Inference options (defaults: reclens.model.*, reclens.users.paths, reclens.inference.*):
   --user ID              the user to run (required)
@@ -74,6 +92,14 @@ const inferOptions = {
   json: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
+const graphOptions = {
+  'trace-a': { type: 'string' },
+  'trace-b': { type: 'string' },
+  trace: { type: 'string' },
+  diff: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+} satisfies ParseArgsConfig['options'];
+
 function inferFlags(v: Record<string, unknown>): InferFlags {
   const s = (k: string): string | undefined => v[k] as string | undefined;
   return {
@@ -103,13 +129,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return command ? 0 : 2;
   }
-  if (command !== 'check' && command !== 'index' && command !== 'infer') {
+  if (!['check', 'index', 'infer', 'diff', 'render'].includes(command)) {
     process.stderr.write(`reclens: unknown command "${command}"\n\n${usage}`);
     return 2;
   }
   let args;
   try {
-    args = parseArgs({ args: rest, allowPositionals: command !== 'infer', options: command === 'infer' ? { ...common, ...inferOptions } : { ...common, stats: { type: 'boolean' } } });
+    const graph = command === 'diff' || command === 'render';
+    args = parseArgs({
+      args: rest,
+      allowPositionals: command !== 'infer',
+      options: command === 'infer' ? { ...common, ...inferOptions } : graph ? { ...common, ...graphOptions } : { ...common, stats: { type: 'boolean' } },
+    });
   } catch (e) {
     process.stderr.write(`reclens ${command}: ${(e as Error).message}\n\n${usage}`);
     return 2;
@@ -126,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
   const flags: WorkspaceFlags = { settings: values.settings, preset: values.preset, alignment: values.alignment, cache: values.cache };
   try {
     if (command === 'infer') return await inferCommand(inferFlags(values as Record<string, unknown>), flags);
+    if (command === 'diff' || command === 'render') return await graphCommand(command, positionals, values as Record<string, unknown>, flags);
     if (command === 'index') return await indexCommand(positionals, flags, { json: values.format === 'json', stats: (values as { stats?: boolean }).stats === true });
     if (positionals.length === 0) {
       process.stderr.write(`reclens check: no files given\n\n${usage}`);
@@ -137,6 +169,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`reclens ${command}: ${e.message}\n`);
     return 2;
   }
+}
+
+/** `reclens diff A B` and `reclens render TRACE`. */
+async function graphCommand(command: 'diff' | 'render', positionals: string[], v: Record<string, unknown>, flags: WorkspaceFlags): Promise<number> {
+  const s = (k: string): string | undefined => v[k] as string | undefined;
+  const wanted = command === 'diff' ? 2 : 1;
+  if (positionals.length !== wanted) throw new UsageError(command === 'diff' ? `needs two trace files, A and B (got ${positionals.length})` : `needs one trace file (got ${positionals.length}); for a diff page pass the second with --diff`);
+  const misplaced = (command === 'diff' ? ['trace', 'diff', 'out'] : ['trace-a']).filter((k) => v[k] !== undefined);
+  if (misplaced.length > 0) throw new UsageError(`--${misplaced[0]} is not an option of reclens ${command}`);
+  if (command === 'diff') return diffCommand(positionals[0], positionals[1], { traceA: s('trace-a'), traceB: s('trace-b'), json: v.format === 'json' }, flags);
+  if (s('trace-b') !== undefined && s('diff') === undefined) throw new UsageError('--trace-b picks the trace of the --diff file: pass --diff B too');
+  return renderCommand(positionals[0], { trace: s('trace'), diff: s('diff'), traceB: s('trace-b'), out: s('out') }, flags);
 }
 
 /** `reclens check`: diagnostics of each file, exit 1 when any is an error. */
