@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchEngine, benchRecall, type EngineBench, type RecallRow } from './engine';
+import { benchGraph } from './graph';
 import { benchHover } from './hover';
 import { benchIndex, type IndexBench } from './index';
 import { benchParse } from './parse';
@@ -24,7 +25,9 @@ function writeReadme(marker: string, table: string): void {
 
 async function main(): Promise<void> {
   const engineOnly = process.argv.includes('--engine');
+  if (process.argv.includes('--graph')) return graphSection();
   if (!engineOnly) await textBenchmarks();
+  if (!engineOnly) graphSection();
   const provider = process.argv.includes('--cuda') ? 'cuda' : 'cpu';
   const engine = await benchEngine(provider);
   console.log('engine', engine);
@@ -32,6 +35,25 @@ async function main(): Promise<void> {
   const table = engineTable(engine, recall);
   console.log(`\n${table}\n`);
   if (!process.argv.includes('--no-readme')) writeReadme(provider === 'cuda' ? 'bench-engine-cuda' : 'bench-engine', table);
+}
+
+/** Building and diffing 1,000-node reasoning graphs (`--graph`: this section alone). */
+function graphSection(): void {
+  const g = benchGraph();
+  console.log('graph', g);
+  const ms = (x: number): string => `${fmt(x, 1)} ms`;
+  const table = [
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Medians of 25 runs.`,
+    '',
+    '| reasoning graph, synthetic trace of the demo world | figure | baseline (same run) | ratio | target |',
+    '|---|---|---|---|---|',
+    `| build the graph of a ${g.nodes.toLocaleString('en')}-node trace (${g.edges.toLocaleString('en')} edges, titles and clusters from the item pool) | ${ms(g.buildMs)} | \`JSON.stringify\` of the graph: ${ms(g.buildBaselineMs)} | ${fmt(g.buildMs / g.buildBaselineMs, 1)} | |`,
+    `| … analysing the \`.rtrace\` before it (parse, evidence checks) | ${ms(g.analyseMs)} | | | |`,
+    `| diff against another checkpoint's trace of the user (${g.summary[2].replace(/^interests: /, 'interests ')}) | ${ms(g.diffMs)} | \`JSON.stringify\` of both graphs: ${ms(g.diffBaselineMs)} | ${fmt(g.diffMs / g.diffBaselineMs, 1)} | ≤ 50 ms |`,
+    `| diff against an unrelated trace (every pair of steps scored) | ${ms(g.diffUnrelatedMs)} | same | ${fmt(g.diffUnrelatedMs / g.diffBaselineMs, 1)} | ≤ 50 ms |`,
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  if (!process.argv.includes('--no-readme')) writeReadme('bench-graph', table);
 }
 
 function engineTable(e: EngineBench, recall: RecallRow[]): string {

@@ -61,7 +61,7 @@ export function buildGraph(analysis: Analysis, text: string, trace: TraceUnit, e
       if (key === '' || seen.has(key)) continue;
       seen.add(key);
       const ref: CodeRef = key.startsWith('#') ? { levels: [], bare: key.slice(1) } : { levels: codes.levels(i), domain: codes.domain(i) };
-      const title = names.title(ref);
+      const title = names.title(ref, key);
       out.push({ code: text.slice(codes.start(i), codes.end(i)), key, ...(title !== undefined && { title }), ref });
     }
     return out;
@@ -228,7 +228,7 @@ function noteOf(text: string, item: string | undefined): string {
  * (quoted) or its key, so that labels read as sentences.
  */
 export function stepLabel(text: string, marker: string, names: ItemNames): string {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = firstLines(text, 2);
   if (lines.length === 0) return '';
   let first = lines[0];
   if (marker) {
@@ -250,6 +250,17 @@ export function stepLabel(text: string, marker: string, names: ItemNames): strin
   }
   out += first.slice(at);
   return shorten(out.replace(/^(?:[-*+•]\s+|\d{1,3}[.)]\s+|\d{1,3}、\s*)/u, ''), LABEL_LENGTH);
+}
+
+/** The first `n` non-blank lines of a text, trimmed (without splitting a long text whole). */
+function firstLines(text: string, n: number): string[] {
+  const out: string[] = [];
+  const re = /[^\r\n]+/g;
+  for (let m = re.exec(text); m && out.length < n; m = re.exec(text)) {
+    const line = m[0].trim();
+    if (line) out.push(line);
+  }
+  return out;
 }
 
 /** Clusters of history items and recommendations, in node order. */

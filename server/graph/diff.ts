@@ -34,7 +34,7 @@
  * node is in B (`bId` set), else in A's.
  */
 import type { DiffEdge, DiffNode, DiffStatus, GraphDiff, GraphNode, GraphStage, TraceGraph } from '../../protocol/graph';
-import { Interner, jaccard, normalText, sameSet, words } from './similarity';
+import { Interner, normalText, sameSet, words } from './similarity';
 
 /** Least words Jaccard index for two different texts to pair. */
 export const MIN_WORDS = 0.2;
@@ -199,20 +199,10 @@ function pairSteps(a: TraceGraph, b: TraceGraph): Pair[] {
     // 2. Best scores first.
     const restA = as.filter((s) => !takenA.has(s));
     const restB = bs.filter((s) => !partner.has(s));
-    const candidates: { x: StepInfo; y: StepInfo; score: number }[] = [];
-    for (const x of restA) {
-      for (const y of restB) {
-        const w = jaccard(x.words, y.words);
-        if (w < MIN_WORDS) continue;
-        const score = x.evidence.length > 0 && y.evidence.length > 0 ? (jaccard(x.evidence, y.evidence) + w) / 2 : w;
-        if (score >= MIN_SCORE) candidates.push({ x, y, score });
-      }
-    }
-    candidates.sort((p, q) => q.score - p.score || p.y.index - q.y.index || p.x.index - q.x.index);
-    for (const c of candidates) {
-      if (takenA.has(c.x) || partner.has(c.y)) continue;
-      partner.set(c.y, c.x);
-      takenA.add(c.x);
+    for (const [i, j] of bestPairs(restA, restB, vocabulary.size, codes.size)) {
+      if (takenA.has(restA[i]) || partner.has(restB[j])) continue;
+      partner.set(restB[j], restA[i]);
+      takenA.add(restA[i]);
     }
   }
 
@@ -227,9 +217,60 @@ function pairSteps(a: TraceGraph, b: TraceGraph): Pair[] {
   return out;
 }
 
+/** Score resolution of the pair order (scores closer than this tie, and document order decides). */
+const SCORE_STEPS = 1_000_000;
+
+/**
+ * Index pairs `[i, j]` of `xs` and `ys` that may pair, best score first,
+ * then by B's order, then A's. Every pair is scored: the words bound
+ * (Jaccard ≤ smaller / larger set) skips most hopeless ones, and each
+ * candidate is packed into one number so a plain numeric sort orders them.
+ */
+function bestPairs(xs: StepInfo[], ys: StepInfo[], vocabulary: number, codes: number): [number, number][] {
+  const n = xs.length * ys.length;
+  if (n === 0) return [];
+  const keys: number[] = [];
+  // The words and evidence of the current x, marked: an intersection is then one look-up per element of y.
+  const words = new Int32Array(vocabulary).fill(-1);
+  const evidence = new Int32Array(codes).fill(-1);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    const xw = x.words.length;
+    const xe = x.evidence.length;
+    for (let k = 0; k < xw; k++) words[x.words[k]] = i;
+    for (let k = 0; k < xe; k++) evidence[x.evidence[k]] = i;
+    for (let j = 0; j < ys.length; j++) {
+      const y = ys[j];
+      const yw = y.words.length;
+      if (Math.min(xw, yw) < MIN_WORDS * Math.max(xw, yw)) continue;
+      let both = 0;
+      for (let k = 0; k < yw; k++) if (words[y.words[k]] === i) both++;
+      const w = xw + yw === 0 ? 1 : both / (xw + yw - both);
+      if (w < MIN_WORDS) continue;
+      let score = w;
+      const ye = y.evidence.length;
+      if (xe > 0 && ye > 0) {
+        let shared = 0;
+        for (let k = 0; k < ye; k++) if (evidence[y.evidence[k]] === i) shared++;
+        score = (shared / (xe + ye - shared) + w) / 2;
+      }
+      if (score < MIN_SCORE) continue;
+      // (1 − score) major, then j, then i: exact in a double while n · SCORE_STEPS < 2⁵³.
+      keys.push(Math.round((1 - score) * SCORE_STEPS) * n + j * xs.length + i);
+    }
+  }
+  const sorted = Float64Array.from(keys).sort();
+  const out: [number, number][] = new Array(sorted.length);
+  for (let k = 0; k < sorted.length; k++) {
+    const rest = sorted[k] % n;
+    out[k] = [rest % xs.length, Math.floor(rest / xs.length)];
+  }
+  return out;
+}
+
 function mergeNode(p: Pair): DiffNode {
   const base = (p.b ?? p.a)!;
-  const node: DiffNode = { ...base, id: p.b ? `b:${p.b.id}` : `a:${p.a!.id}`, status: p.status };
+  const node: DiffNode = Object.assign({}, base, { id: p.b ? `b:${p.b.id}` : `a:${p.a!.id}`, status: p.status });
   if (p.a) node.aId = p.a.id;
   if (p.b) node.bId = p.b.id;
   if (base.kind === 'recommendation') {

@@ -38,9 +38,8 @@ export class ItemNames {
     return this.lookup.exact(ref.levels, ref.domain)[0];
   }
 
-  /** The title of a full code's item, or the name of a prefix's cluster. */
-  title(ref: CodeRef): string | undefined {
-    const key = ref.bare !== undefined ? `#${ref.bare}` : codeKey(ref.levels, ref.domain);
+  /** The title of a full code's item, or the name of a prefix's cluster (`key`: the code's key, when the caller has it). */
+  title(ref: CodeRef, key = ref.bare !== undefined ? `#${ref.bare}` : codeKey(ref.levels, ref.domain)): string | undefined {
     if (this.titles.has(key)) return this.titles.get(key);
     let title: string | undefined;
     if (ref.bare === undefined && ref.levels.length > 0 && ref.levels.length < this.grammar.levelCount) title = this.cluster(ref.levels, ref.domain);

@@ -1,12 +1,17 @@
 /**
  * Text and evidence similarity for matching reasoning steps across two
  * graphs: words (and itemic-code keys) interned as integers, kept as sorted
- * arrays, compared by Jaccard index with one merge pass.
+ * arrays (compared by Jaccard index in diff.ts).
  */
 
 /** Assigns each distinct string a small integer. */
 export class Interner {
   private readonly ids = new Map<string, number>();
+
+  /** How many strings have an id (ids run from 0 to size − 1). */
+  get size(): number {
+    return this.ids.size;
+  }
 
   id(s: string): number {
     let n = this.ids.get(s);
@@ -46,23 +51,6 @@ export function words(text: string, codes: readonly { code: string; key: string 
     else for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
   }
   return out;
-}
-
-/** |a ∩ b| / |a ∪ b| of two sorted id arrays; 1 when both are empty. */
-export function jaccard(a: Int32Array, b: Int32Array): number {
-  if (a.length === 0 && b.length === 0) return 1;
-  let i = 0;
-  let j = 0;
-  let both = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      both++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  return both / (a.length + b.length - both);
 }
 
 /** Whether two sorted id arrays hold the same ids. */

@@ -10,7 +10,7 @@ import { defaultLayers } from '../../protocol/settings';
 import { buildGraph } from '../../server/graph/build';
 import { diffGraphs, MIN_SCORE, MIN_WORDS } from '../../server/graph/diff';
 import { selectTrace } from '../../server/graph/select';
-import { jaccard, Interner, words } from '../../server/graph/similarity';
+import { Interner, words } from '../../server/graph/similarity';
 import { resolveGrammar } from '../../server/items/grammar';
 import { createMemoryLookup } from '../../server/items/memory-lookup';
 import { loadTable } from '../../server/items/table';
@@ -212,6 +212,10 @@ test('thinking vs non-thinking: one side without reasoning steps', () => {
 test('matching thresholds: a reworded step pairs, an unrelated one does not', () => {
   const v = new Interner();
   const w = (t: string) => v.set(words(t, []));
+  const jaccard = (a: Int32Array, b: Int32Array): number => {
+    const both = [...a].filter((x) => b.includes(x)).length;
+    return both / (a.length + b.length - both);
+  };
   assert.ok(jaccard(w('The strongest interest is learning to cook at home.'), w('The strongest interest by far is learning to cook at home, with care.')) >= MIN_SCORE);
   assert.ok(jaccard(w('Gardening is new.'), w('Knitting patterns for winter evenings.')) < MIN_WORDS);
   // Codes count as one word each, whatever their spelling; Chinese counts character pairs.
