@@ -142,37 +142,61 @@ interface StepInfo {
 }
 
 function stepInfos(g: TraceGraph, codes: Interner, vocabulary: Interner): StepInfo[] {
-  // Incoming evidence of every node, then the history codes each step reaches (memoised; the graph is a DAG).
-  const byId = new Map(g.nodes.map((n) => [n.id, n]));
-  const incoming = new Map<string, string[]>();
-  for (const e of g.edges) {
-    const list = incoming.get(e.target);
-    if (list) list.push(e.source);
-    else incoming.set(e.target, [e.source]);
-  }
-  const reach = new Map<string, Set<number>>();
-  const reached = (id: string): Set<number> => {
-    const known = reach.get(id);
-    if (known) return known;
-    const out = new Set<number>();
-    reach.set(id, out); // before recursing: a cycle (never built, but a hand-made graph may hold one) ends here
-    const node = byId.get(id);
-    if (node?.kind === 'history') out.add(codes.id(itemKey(node)));
-    else for (const src of incoming.get(id) ?? []) for (const c of reached(src)) out.add(c);
-    return out;
-  };
+  const evidence = reachedHistory(g, codes);
   const out: StepInfo[] = [];
   g.nodes.forEach((node, index) => {
     if (node.kind !== 'step') return;
-    const evidence = Int32Array.from(reached(node.id)).sort();
-    out.push({ node, index, text: normalText(node.text), evidence, words: vocabulary.set(words(node.text, node.codes)) });
+    out.push({ node, index, text: normalText(node.text), evidence: evidence[index], words: vocabulary.set(words(node.text, node.codes)) });
   });
   return out;
+}
+
+/**
+ * For every node, the history codes (ids in `codes`) it reaches through
+ * evidence, ascending: bit sets pushed along the edges in topological order
+ * (no recursion, so a long chain of steps cannot overflow the stack). The
+ * graphs `buildGraph` makes have no cycle; in a hand-made one, nodes on a
+ * cycle keep what reached them before it.
+ */
+function reachedHistory(g: TraceGraph, codes: Interner): Int32Array[] {
+  const index = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const history = g.nodes.map((n) => (n.kind === 'history' ? codes.id(itemKey(n)) : -1));
+  const width = (codes.size + 31) >>> 5;
+  const bits = g.nodes.map(() => new Uint32Array(width));
+  const next: number[][] = g.nodes.map(() => []);
+  const waiting = new Int32Array(g.nodes.length);
+  for (const e of g.edges) {
+    const s = index.get(e.source);
+    const t = index.get(e.target);
+    if (s === undefined || t === undefined) continue;
+    next[s].push(t);
+    waiting[t]++;
+  }
+  const queue: number[] = [];
+  for (let i = 0; i < g.nodes.length; i++) {
+    if (history[i] >= 0) bits[i][history[i] >>> 5] |= 1 << (history[i] & 31);
+    if (waiting[i] === 0) queue.push(i);
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const from = bits[queue[q]];
+    for (const t of next[queue[q]]) {
+      const to = bits[t];
+      for (let k = 0; k < width; k++) to[k] |= from[k];
+      if (--waiting[t] === 0) queue.push(t);
+    }
+  }
+  return bits.map((b) => {
+    const ids: number[] = [];
+    for (let k = 0; k < width; k++) for (let w = b[k]; w !== 0; w &= w - 1) ids.push((k << 5) + (31 - Math.clz32(w & -w)));
+    return Int32Array.from(ids);
+  });
 }
 
 function pairSteps(a: TraceGraph, b: TraceGraph): Pair[] {
   const codes = new Interner();
   const vocabulary = new Interner();
+  // Every history code first, so the bit sets of both sides have their final width.
+  for (const n of [...a.nodes, ...b.nodes]) if (n.kind === 'history') codes.id(itemKey(n));
   const sa = stepInfos(a, codes, vocabulary);
   const sb = stepInfos(b, codes, vocabulary);
   const partner = new Map<StepInfo, StepInfo>(); // B → A

@@ -23,10 +23,13 @@ export class Interner {
   }
 
   /** The sorted, duplicate-free ids of some strings. */
-  set(strings: Iterable<string>): Int32Array {
-    const out = new Set<number>();
-    for (const s of strings) out.add(this.id(s));
-    return Int32Array.from(out).sort();
+  set(strings: readonly string[]): Int32Array {
+    const ids = new Int32Array(strings.length);
+    for (let i = 0; i < strings.length; i++) ids[i] = this.id(strings[i]);
+    ids.sort();
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[n++] = ids[i];
+    return ids.slice(0, n);
   }
 }
 
@@ -44,9 +47,11 @@ export function words(text: string, codes: readonly { code: string; key: string 
   let t = text;
   for (const c of codes) if (c.code && t.includes(c.code)) t = t.split(c.code).join(` ${c.key} `);
   const out: string[] = [];
+  // Most text has no unspaced script: one test of the whole text spares one per word.
+  const unspaced = UNSPACED.test(t);
   for (const m of t.toLowerCase().matchAll(WORD)) {
     const w = m[0];
-    if (!UNSPACED.test(w)) out.push(w);
+    if (!unspaced || !UNSPACED.test(w)) out.push(w);
     else if (w.length === 1) out.push(w);
     else for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
   }
