@@ -17,6 +17,7 @@ import { registerSettingsCommands } from './commands/settings';
 import type { RecLens } from './context';
 import { GraphPanel, registerGraphPanel } from './graph-panel';
 import { Inference } from './inference';
+import { lspTraceChannel } from './lsp-trace';
 import { StatusBar } from './status-bar';
 import { showTasks } from './tasks';
 
@@ -32,7 +33,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const log = vscode.window.createOutputChannel('RecLens', { log: true });
-  context.subscriptions.push(log);
+  const trace = lspTraceChannel(log);
+  context.subscriptions.push(log, trace);
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector.map((language) => ({ language })),
     synchronize: { configurationSection: 'reclens' },
@@ -40,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     initializationOptions: { cacheDir: path.join(context.globalStorageUri.fsPath, 'index') },
     outputChannel: log,
     // `reclens.trace.server` (read by the client under its id) logs the LSP traffic here too.
-    traceOutputChannel: log,
+    traceOutputChannel: trace,
   };
   client = new LanguageClient('reclens', 'RecLens', serverOptions, clientOptions);
   const status = new StatusBar();
