@@ -142,7 +142,7 @@ export function buildGraph(analysis: Analysis, text: string, trace: TraceUnit, e
   const truth = trace.groundTruth ?? [];
   const truthCodes = truth.map((g) => codesIn(g.codeIndexes, g.span));
   const truthKeys = new Set(truthCodes.flatMap((c) => (c[0] ? [c[0].key] : [])));
-  const recs = [...(trace.recommendations ?? [])].sort((a, b) => byStart(a, b));
+  const recs = [...(trace.recommendations ?? [])].sort(byStart);
   if (recs.length > 0) addLayer('recommendations', 'recommendation');
   for (const rec of recs) {
     const found = codesIn(rec.codeIndexes, rec.itemSpan);
