@@ -69,6 +69,13 @@ export async function withLog(w: Workbench, name: string, body: () => Promise<vo
   }
 }
 
+/** The focused row of the quick pick titled like `title` (waits for that pick: the previous one may still be on screen). */
+export async function focusedRow(w: Workbench, title: RegExp): Promise<string> {
+  await w.page.locator('.quick-input-widget:visible .quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
+  await rowTexts(w);
+  return (await w.page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row.focused').innerText()).trim();
+}
+
 /** The title of the visible quick input. */
 export async function quickTitle(w: Workbench): Promise<string> {
   return (await w.page.locator('.quick-input-widget:visible .quick-input-title').innerText()).trim();
