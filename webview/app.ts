@@ -13,6 +13,9 @@ import { describe, matches, viewModel, type Payload, type ViewModel } from './mo
 import { links, move, type Direction, type NavigationGraph } from './navigation';
 import { draw, tooltip, type Drawing } from './render';
 
+/** Zoom below which node texts are hidden (and not created): smaller than about 3 px. */
+const FAR_SCALE = 0.25;
+
 interface Shown {
   payload: Payload;
   /** The payload as JSON, to skip redrawing when the host re-sends what is already shown. */
@@ -98,6 +101,8 @@ export class GraphView {
       .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
         this.transform = e.transform;
         this.svg.querySelector('.viewport')?.setAttribute('transform', e.transform.toString());
+        this.shown?.drawing.placeHeadings((x) => e.transform.applyX(x));
+        this.fillVisible();
       })
       .on('end', () => this.save());
     select(this.svg).call(this.zoomer).on('dblclick.zoom', null);
@@ -185,6 +190,25 @@ export class GraphView {
     if (saved?.transform) this.applyTransform(zoomIdentity.translate(saved.transform.x, saved.transform.y).scale(saved.transform.k));
     else if (first) this.fit(false);
     else this.applyTransform(this.transform);
+    this.fillVisible();
+  }
+
+  /** Adds the texts of the nodes in (or near) view; below FAR_SCALE texts are unreadable, hidden and not added. */
+  private fillVisible(): void {
+    const shown = this.shown;
+    if (!shown) return;
+    const t = this.transform;
+    const far = t.k < FAR_SCALE;
+    this.svg.classList.toggle('far', far);
+    if (far) return;
+    // The view in graph units, with half a view of margin each way so small pans need nothing new.
+    const [x0, y0] = t.invert([-this.size.width / 2, -this.size.height / 2]);
+    const [x1, y1] = t.invert([this.size.width * 1.5, this.size.height * 1.5]);
+    const ids: string[] = [];
+    for (const [id, p] of shown.layout.pos) {
+      if (p.x + NODE_W / 2 >= x0 && p.x - NODE_W / 2 <= x1 && p.y + NODE_H / 2 >= y0 && p.y - NODE_H / 2 <= y1) ids.push(id);
+    }
+    shown.drawing.fill(ids);
   }
 
   /** Marks the node the editor's cursor is on (null: none) and brings it into view. */
@@ -338,14 +362,19 @@ export class GraphView {
     this.applyTransform(zoomIdentity.translate(width / 2 - p.x * t.k, height / 2 - p.y * t.k).scale(t.k));
   }
 
-  /** Fits the graph's width (all of it when `whole`), top-aligned: a tall graph is read from its top. */
+  /**
+   * Fits the graph's width (all of it when `whole`). A graph taller than the
+   * view shows its middle, where the columns overlap (the layout centres a
+   * short column on its links); the pinned headings name the columns.
+   */
   private fit(whole: boolean): void {
     const b = this.shown?.drawing.bounds;
     if (!b) return;
     const { width, height } = this.size;
     if (width === 0 || height === 0) return;
     const k = Math.max(0.02, Math.min(1, width / b.width, whole ? height / b.height : Infinity));
-    this.applyTransform(zoomIdentity.translate((width - b.width * k) / 2 - b.x * k, -b.y * k).scale(k));
+    const dy = b.height * k <= height ? -b.y * k : (height - b.height * k) / 2 - b.y * k;
+    this.applyTransform(zoomIdentity.translate((width - b.width * k) / 2 - b.x * k, dy).scale(k));
     this.save();
   }
 
@@ -357,7 +386,16 @@ export class GraphView {
     const drawing = this.shown?.drawing;
     if (!drawing) return;
     try {
-      const svgText = exportSvg(this.svg, drawing.bounds);
+      // The export holds every text, whatever the zoom.
+      drawing.fill(drawing.nodes.keys());
+      const far = this.svg.classList.contains('far');
+      this.svg.classList.remove('far');
+      let svgText: string;
+      try {
+        svgText = exportSvg(this.svg, drawing.bounds);
+      } finally {
+        this.svg.classList.toggle('far', far);
+      }
       const data = format === 'svg' ? svgText : await exportPng(svgText, drawing.bounds);
       this.host.post({ type: 'export', format, data });
     } catch (e) {

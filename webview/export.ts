@@ -23,6 +23,9 @@ export function exportSvg(svg: SVGSVGElement, bounds: { x: number; y: number; wi
     to[i].removeAttribute('tabindex');
   }
   clone.querySelector('.viewport')?.removeAttribute('transform');
+  // The pinned headings follow the screen; the export has the headings inside the graph instead.
+  clone.querySelector('.headings')?.remove();
+  clone.querySelectorAll<SVGElement>('.bands text').forEach((t) => t.style.setProperty('visibility', 'visible'));
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('viewBox', `${bounds.x} ${bounds.y} ${bounds.width} ${bounds.height}`);
   clone.setAttribute('width', String(Math.ceil(bounds.width)));

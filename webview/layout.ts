@@ -26,7 +26,7 @@
 import { aggMean, coordGreedy, decrossDfs, graph, sugiyama, twolayerAgg, type Layering, type MutGraphNode, type SugiNode } from 'd3-dag';
 
 /** Sweeps of the two-layer heuristic (down and up count as one). */
-const SWEEPS = 4;
+const SWEEPS = 2;
 
 /** Node box size and gaps, in SVG units. */
 export const NODE_W = 210;
@@ -76,21 +76,21 @@ function subColumns(input: LayoutInput, columnOf: Map<string, number>): Map<stri
 }
 
 /** Crossings between two adjacent layers in O(E log V) (Barth, Jünger, Mutzel 2002: an accumulator tree over the lower layer's positions). */
-function crossings(upper: SugiNode[], lower: SugiNode[]): number {
+function crossings(upper: SugiNode[], lower: SugiNode[], childrenOf: Map<SugiNode, SugiNode[]>): number {
   const index = new Map(lower.map((n, i) => [n, i]));
   const targets: number[] = [];
   for (const node of upper) {
     const row: number[] = [];
-    for (const child of node.children()) {
+    for (const child of childrenOf.get(node)!) {
       const i = index.get(child);
       if (i !== undefined) row.push(i);
     }
     row.sort((a, b) => a - b);
-    targets.push(...row);
+    for (const i of row) targets.push(i);
   }
   let size = 1;
   while (size < lower.length) size *= 2;
-  const tree = new Array<number>(2 * size - 1).fill(0);
+  const tree = new Int32Array(2 * size - 1);
   let count = 0;
   for (const t of targets) {
     let i = t + size - 1;
@@ -104,23 +104,24 @@ function crossings(upper: SugiNode[], lower: SugiNode[]): number {
   return count;
 }
 
-const totalCrossings = (layers: SugiNode[][]): number => layers.slice(1).reduce((sum, lower, i) => sum + crossings(layers[i], lower), 0);
-
 /**
- * Layer-by-layer sweeps with d3-dag's two-layer barycenter (mean) heuristic, keeping the
- * best order seen. (d3-dag's own decrossTwoLayer does the same sweeps but
- * counts crossings pairwise, O(V² · degree²) per layer: 0.5 s of the 1,000-node
- * graph's layout went there; this count is O(E log V).)
+ * Layer-by-layer sweeps with d3-dag's two-layer barycenter (mean) heuristic,
+ * keeping the best order seen. (d3-dag's own decrossTwoLayer does the same
+ * sweeps but counts crossings pairwise, O(V² · degree²) per layer: 0.5 s of
+ * the 1,000-node graph's layout went there; this count is O(E log V).)
  */
 function decrossSweeps(layers: SugiNode[][]): void {
   decrossDfs()(layers);
+  const childrenOf = new Map<SugiNode, SugiNode[]>();
+  for (const layer of layers) for (const node of layer) childrenOf.set(node, [...node.children()]);
+  const total = (): number => layers.slice(1).reduce((sum, lower, i) => sum + crossings(layers[i], lower, childrenOf), 0);
   const barycenter = twolayerAgg().aggregator(aggMean);
   let best = layers.map((l) => l.slice());
-  let fewest = totalCrossings(layers);
+  let fewest = total();
   for (let sweep = 0; sweep < SWEEPS && fewest > 0; sweep++) {
     for (let i = 1; i < layers.length; i++) barycenter(layers[i - 1], layers[i], true);
     for (let i = layers.length - 2; i >= 0; i--) barycenter(layers[i], layers[i + 1], false);
-    const now = totalCrossings(layers);
+    const now = total();
     if (now >= fewest) break;
     fewest = now;
     best = layers.map((l) => l.slice());

@@ -1,7 +1,8 @@
 /**
  * Draws a laid-out view model as SVG with d3-selection: stage bands and
- * column headings, evidence links, node boxes. Every string goes in with
- * `.text()` (never as markup), so a caption cannot inject anything.
+ * column headings, evidence links, node boxes, and (on demand) node texts.
+ * Every string goes in with `.text()` / `textContent` (never as markup), so
+ * a caption cannot inject anything.
  */
 import { select, type Selection } from 'd3-selection';
 import { NODE_H, NODE_W, type LayoutResult } from './layout';
@@ -14,6 +15,14 @@ export interface Drawing {
   edges: SVGPathElement[];
   /** Content bounds (for fitting and exporting). */
   bounds: { x: number; y: number; width: number; height: number };
+  /**
+   * Adds the texts of these nodes (once each). Texts are what makes a large
+   * graph slow to show, so the view fills only the nodes it shows, as they
+   * come into view; exports fill all.
+   */
+  fill(ids: Iterable<string>): void;
+  /** Moves the pinned headings to follow the view's horizontal pan and zoom. */
+  placeHeadings(toScreenX: (x: number) => number): void;
 }
 
 const HEAD = 64;
@@ -89,6 +98,7 @@ export function draw(svg: SVGSVGElement, model: ViewModel, layout: LayoutResult)
 
   // Stage bands and column headings, behind everything.
   const bands = viewport.append('g').attr('class', 'bands').attr('aria-hidden', 'true');
+  const headings: { className: string; x: number; y: number; text: string; middle: boolean }[] = [];
   const top = -HEAD;
   const height = layout.height + HEAD + PAD;
   for (const stage of STAGES) {
@@ -98,11 +108,22 @@ export function draw(svg: SVGSVGElement, model: ViewModel, layout: LayoutResult)
     const x1 = Math.max(...spans.map((s) => s.x1)) + PAD;
     bands.append('rect').attr('class', `band band-${stage}`).attr('x', x0).attr('y', top).attr('width', x1 - x0).attr('height', height).attr('rx', 6);
     bands.append('text').attr('class', 'stage-label').attr('x', x0 + 10).attr('y', top + 20).text(stage);
+    headings.push({ className: 'stage-label', x: x0 + 10, y: 18, text: stage, middle: false });
   }
   model.columns.forEach((c, i) => {
     const span = layout.columnSpan.get(i);
     if (!span) return;
     bands.append('text').attr('class', 'column-label').attr('x', (span.x0 + span.x1) / 2).attr('y', top + 44).attr('text-anchor', 'middle').text(c.name);
+    headings.push({ className: 'column-label', x: (span.x0 + span.x1) / 2, y: 36, text: c.name, middle: true });
+  });
+
+  // The same headings pinned to the top of the view (they follow horizontal pan and zoom only), so a tall graph keeps its column names in sight.
+  const pinned = root.append('g').attr('class', 'headings').attr('aria-hidden', 'true');
+  pinned.append('rect').attr('class', 'headings-bg').attr('width', '100%').attr('height', 44);
+  const headingEls = headings.map((h) => {
+    const t = pinned.append('text').attr('class', h.className).attr('y', h.y).text(h.text);
+    if (h.middle) t.attr('text-anchor', 'middle');
+    return { el: t.node()!, x: h.x };
   });
 
   const edges = viewport
@@ -133,38 +154,48 @@ export function draw(svg: SVGSVGElement, model: ViewModel, layout: LayoutResult)
     .attr('aria-label', (v) => describe(v, model));
   nodes.append('rect').attr('class', 'box').attr('width', NODE_W).attr('height', NODE_H).attr('rx', 4);
   nodes.filter('.in-cluster').append('rect').attr('class', 'band-mark').attr('width', 5).attr('height', NODE_H).attr('rx', 2);
-  nodes.append('text').attr('class', 'label').attr('x', 12).attr('y', 18).text((v) => `${v.diff ? STATUS_MARK[v.diff.status] ?? '' : ''}${clip(v.node.label, v.node.cluster ? 27 : 31)}`);
-  // Room for the detail beside the badge: monospace 10.5 px is about 6.3 px a character, the bold badge about 6.5.
-  nodes
-    .append('text')
-    .attr('class', 'detail')
-    .attr('x', 12)
-    .attr('y', 36)
-    .text((v) => clip(detailLine(v), Math.floor((NODE_W - 26 - 6.5 * badge(v).length) / 6.3)));
-  nodes
-    .filter('.in-cluster')
-    .append('text')
-    .attr('class', 'tag')
-    .attr('x', NODE_W - 6)
-    .attr('y', 15)
-    .attr('text-anchor', 'end')
-    .text((v) => model.clusterOf.get(v.node.cluster!)!.tag);
-  nodes
-    .filter((v) => badge(v) !== '')
-    .append('text')
-    .attr('class', 'badge')
-    .attr('x', NODE_W - 6)
-    .attr('y', 36)
-    .attr('text-anchor', 'end')
-    .text(badge);
-
   const byId = new Map<string, SVGGElement>();
   nodes.each(function (v) {
     byId.set(v.id, this);
   });
+  const filled = new Set<string>();
+  const fill = (ids: Iterable<string>): void => {
+    for (const id of ids) {
+      const el = byId.get(id);
+      const v = model.byId.get(id);
+      if (!el || !v || filled.has(id)) continue;
+      filled.add(id);
+      fillNode(el, v, model);
+    }
+  };
   return {
     nodes: byId,
     edges: edges.nodes(),
     bounds: { x: -PAD * 2, y: top - PAD, width: layout.width + PAD * 4, height: height + PAD * 2 },
+    fill,
+    placeHeadings: (toScreenX) => {
+      for (const h of headingEls) h.el.setAttribute('x', String(toScreenX(h.x)));
+    },
   };
+}
+
+function svgText(parent: SVGGElement, className: string, x: number, y: number, text: string, anchorEnd = false): void {
+  const t = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+  t.setAttribute('class', className);
+  t.setAttribute('x', String(x));
+  t.setAttribute('y', String(y));
+  if (anchorEnd) t.setAttribute('text-anchor', 'end');
+  t.textContent = text;
+  parent.append(t);
+}
+
+/** A node's texts: label, detail line, cluster tag, hit badge. */
+function fillNode(el: SVGGElement, v: ViewNode, model: ViewModel): void {
+  svgText(el, 'label', 12, 18, `${v.diff ? STATUS_MARK[v.diff.status] ?? '' : ''}${clip(v.node.label, v.node.cluster ? 27 : 31)}`);
+  // Room for the detail beside the badge: monospace 10.5 px is about 6.3 px a character, the bold badge about 7.
+  const mark = badge(v);
+  svgText(el, 'detail', 12, 36, clip(detailLine(v), Math.floor((NODE_W - 28 - 7 * mark.length) / 6.3)));
+  const cluster = v.node.cluster ? model.clusterOf.get(v.node.cluster) : undefined;
+  if (cluster) svgText(el, 'tag', NODE_W - 6, 15, cluster.tag, true);
+  if (mark) svgText(el, 'badge', NODE_W - 6, 36, mark, true);
 }
