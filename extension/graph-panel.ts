@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiffNode, GraphDiff, GraphNode, TraceGraph } from '../protocol/graph';
 import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/webview';
+import { graphDocument } from '../server/graph/page';
 import { isPayload } from '../webview/model';
 import { nodeAt } from './graph-sync';
 
@@ -52,10 +53,6 @@ function documentOf(p: GraphPayload, node: GraphNode, fixed: vscode.Uri | undefi
 function keyOf(p: GraphPayload, documentUri: vscode.Uri | undefined): string {
   if ('graph' in p) return `graph:${documentUri?.toString() ?? p.graph.uri ?? ''}#${p.graph.trace}`;
   return `diff:${p.diff.a.uri ?? p.diff.a.title}|${p.diff.b.uri ?? p.diff.b.title}`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export class GraphPanel {
@@ -148,20 +145,12 @@ export class GraphPanel {
     const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'graph.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'graph.css'));
     const csp = `default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" nonce="${nonce}" href="${style.toString()}">
-<title>${escapeHtml(this.panel.title)}</title>
-</head>
-<body>
-<div id="reclens-graph"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return graphDocument({
+      csp,
+      title: this.panel.title,
+      head: `<link rel="stylesheet" nonce="${nonce}" href="${style.toString()}">`,
+      body: `<script nonce="${nonce}" src="${script.toString()}"></script>`,
+    });
   }
 
   private post(message: HostMessage): void {

@@ -7,13 +7,12 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { UsersRequest, type UsersParams, type UsersResult } from '../protocol/messages';
 import type { UserSummary } from '../server/users/types';
-import { choose } from './quick-pick';
+import { choose, searchAsTyped } from './quick-pick';
 
 const RECENT_KEY = 'reclens.recentUsers';
 const RECENT_MAX = 8;
 /** Users listed per query; typing narrows the list. */
 const LIMIT = 200;
-const DEBOUNCE_MS = 150;
 
 interface UserItem extends vscode.QuickPickItem {
   user?: UserSummary;
@@ -47,27 +46,13 @@ export async function pickUser(client: LanguageClient, state: vscode.Memento, ti
     ];
   };
   show(first.users, '');
-  let timer: NodeJS.Timeout | undefined;
-  let seq = 0;
-  pick.onDidChangeValue((value) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const mine = ++seq;
-      pick.busy = true;
-      client.sendRequest<UsersResult>(UsersRequest, { query: value.trim(), limit: LIMIT } satisfies UsersParams).then(
-        (r) => {
-          if (mine !== seq) return;
-          pick.busy = false;
-          show(r.users, value.trim());
-        },
-        () => {
-          if (mine === seq) pick.busy = false;
-        },
-      );
-    }, DEBOUNCE_MS);
-  });
+  searchAsTyped(
+    pick,
+    (value) => client.sendRequest<UsersResult>(UsersRequest, { query: value.trim(), limit: LIMIT } satisfies UsersParams),
+    (r, value) => show(r.users, value.trim()),
+    () => undefined,
+  );
   const chosen = (await choose(pick))?.user;
-  clearTimeout(timer);
   if (!chosen) return undefined;
   await state.update(RECENT_KEY, [chosen, ...recent.filter((u) => u.id !== chosen.id)].slice(0, RECENT_MAX));
   return chosen.id;

@@ -9,14 +9,16 @@ export interface SampleSymbol {
   line: number;
 }
 
-/** Samples are the Object symbols of the outline (the server's `sample` nodes). */
+/** Samples are the Object symbols of the outline (the server's `sample` nodes) that hold something (a prompt, generations, chat turns): a plain JSON record of a table has none. */
 export async function samplesOf(client: LanguageClient, uri: vscode.Uri, max = Infinity): Promise<SampleSymbol[]> {
   const symbols = await client.sendRequest<DocumentSymbol[] | null>('textDocument/documentSymbol', { textDocument: { uri: uri.toString() } });
   const out: SampleSymbol[] = [];
   const walk = (list: DocumentSymbol[]): void => {
     for (const s of list) {
       if (out.length >= max) return;
-      if (s.kind === SymbolKind.Object) out.push({ id: s.name, line: s.selectionRange.start.line });
+      if (s.kind === SymbolKind.Object) {
+        if (s.children?.length) out.push({ id: s.name, line: s.selectionRange.start.line });
+      }
       else if (s.children) walk(s.children);
     }
   };

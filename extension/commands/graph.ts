@@ -10,7 +10,6 @@ import * as vscode from 'vscode';
 import type { GraphDiff, TraceGraph } from '../../protocol/graph';
 import { DiffRequest, GraphRequest, type DiffParams, type GraphParams } from '../../protocol/messages';
 import type { RecLens } from '../context';
-import { showError } from '../errors';
 import { GraphPanel } from '../graph-panel';
 import { nodeAt } from '../graph-sync';
 import type { Run } from '../inference';
@@ -19,7 +18,7 @@ import { pickMode } from '../pick-mode';
 import { pickUser } from '../pick-user';
 import { choose } from '../quick-pick';
 import { samplesOf } from '../trace-symbols';
-import { refusedUntrusted } from './run';
+import { command, refusedUntrusted } from './command';
 
 /** One side of a comparison: a trace file, or a sample of a dump. */
 export interface TraceRef {
@@ -43,39 +42,29 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
   const request = <T>(method: string, params: GraphParams | DiffParams): Promise<T> => r.client.sendRequest<T>(method, params);
 
   async function showGraph(uri?: vscode.Uri, trace?: string): Promise<void> {
-    r.log.info(`command: Show Reasoning Graph ${uri?.toString() ?? ''} ${trace ?? ''}`);
-    try {
-      const editor = vscode.window.activeTextEditor;
-      const target = uri ?? editor?.document.uri;
-      if (!target) throw new Error('open a trace (.rtrace, a benchmark dump or chat JSONL) to show its reasoning graph');
-      const atCursor = !trace && editor && editor.document.uri.toString() === target.toString() ? editor.selection.active : undefined;
-      const graph = await request<TraceGraph>(GraphRequest, { uri: target.toString(), trace, position: atCursor && { line: atCursor.line, character: atCursor.character } });
-      const ref: TraceRef = { uri: target, trace: graph.trace };
-      const panel = GraphPanel.show(r.context, { graph }, { title: `Graph: ${graph.title}`, documentUri: target });
-      const key = target.toString();
-      shown.set(key, { panel, ref });
-      panel.onDidDispose(() => {
-        if (shown.get(key)?.panel === panel) shown.delete(key);
-      });
-      // The panel follows later cursor moves itself; this is where the cursor is now.
-      if (atCursor) panel.highlight(nodeAt(graph.nodes, atCursor));
-      r.log.info(`graph: ${graph.title}: ${graph.nodes.length} nodes, ${graph.edges.length} edges`);
-    } catch (e) {
-      await showError(r.log, 'Show Reasoning Graph', e);
-    }
+    const editor = vscode.window.activeTextEditor;
+    const target = uri ?? editor?.document.uri;
+    if (!target) throw new Error('open a trace (.rtrace, a benchmark dump or chat JSONL) to show its reasoning graph');
+    const atCursor = !trace && editor && editor.document.uri.toString() === target.toString() ? editor.selection.active : undefined;
+    const graph = await request<TraceGraph>(GraphRequest, { uri: target.toString(), trace, position: atCursor && { line: atCursor.line, character: atCursor.character } });
+    const ref: TraceRef = { uri: target, trace: graph.trace };
+    const panel = GraphPanel.show(r.context, { graph }, { title: `Graph: ${graph.title}`, documentUri: target });
+    const key = target.toString();
+    shown.set(key, { panel, ref });
+    panel.onDidDispose(() => {
+      if (shown.get(key)?.panel === panel) shown.delete(key);
+    });
+    // The panel follows later cursor moves itself; this is where the cursor is now.
+    if (atCursor) panel.highlight(nodeAt(graph.nodes, atCursor));
+    r.log.info(`graph: ${graph.title}: ${graph.nodes.length} nodes, ${graph.edges.length} edges`);
   }
 
   async function compareTraces(a?: vscode.Uri | TraceRef, b?: vscode.Uri | TraceRef): Promise<void> {
-    r.log.info('command: Compare Traces');
-    try {
-      const left = a ? toRef(a) : await pickTrace('RecLens: Compare Traces (1 of 2: before)');
-      if (!left) return;
-      const right = b ? toRef(b) : await pickTrace(`RecLens: Compare ${label(left)} with… (2 of 2: after)`, left);
-      if (!right) return;
-      await showDiff(left, right);
-    } catch (e) {
-      await showError(r.log, 'Compare Traces', e);
-    }
+    const left = a ? toRef(a) : await pickTrace('RecLens: Compare Traces (1 of 2: before)');
+    if (!left) return;
+    const right = b ? toRef(b) : await pickTrace(`RecLens: Compare ${label(left)} with… (2 of 2: after)`, left);
+    if (!right) return;
+    await showDiff(left, right);
   }
 
   async function showDiff(a: TraceRef, b: TraceRef): Promise<void> {
@@ -86,83 +75,68 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
   }
 
   async function compareCheckpoints(): Promise<void> {
-    r.log.info('command: Compare Checkpoints…');
-    try {
-      const folders = await findModelFolders();
-      type How = vscode.QuickPickItem & { how: 'models' | 'modes' | 'traces' };
-      const how = vscode.window.createQuickPick<How>();
-      how.title = 'RecLens: Compare Checkpoints';
-      how.placeholder = 'What to compare';
-      how.items = [
-        { how: 'models', label: 'Two checkpoints, one user', description: folders.length >= 2 ? folders.map((f) => path.basename(f.fsPath)).join(' vs ') : 'pick or browse to two model folders' },
-        { how: 'modes', label: 'Thinking vs non-thinking, one user', description: 'the current model, both modes' },
-        { how: 'traces', label: 'Two trace files', description: 'traces already on disk' },
-      ];
-      const chosen = (await choose(how))?.how;
-      if (!chosen) return;
-      if (chosen === 'traces') return await compareTraces();
-      if (refusedUntrusted(r, 'Compare Checkpoints')) return;
-      let runs: [Run | undefined, Run | undefined];
-      if (chosen === 'models') {
-        const byName = (name: string): vscode.Uri | undefined => folders.find((f) => path.basename(f.fsPath) === name);
-        const a = await pickModel({ title: 'RecLens: Compare Checkpoints (1 of 2: before)', placeholder: 'The earlier checkpoint', folders, preselect: byName('early') ?? folders[0] });
-        if (!a) return;
-        const b = await pickModel({ title: `RecLens: Compare ${path.basename(a.fsPath)} with… (2 of 2: after)`, placeholder: 'The later checkpoint', folders, preselect: byName('final') ?? folders.find((f) => f.fsPath !== a.fsPath) });
-        if (!b) return;
-        const user = await pickUser(r.client, r.context.workspaceState, `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)}`);
-        if (!user) return;
-        const mode = await pickMode(r.context.workspaceState, `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)} for ${user}`);
-        if (!mode) return;
-        const quiet = { show: false, announce: false } as const;
-        const ra = await r.inference.run(user, { mode, model: a.fsPath }, quiet);
-        runs = [ra, ra && (await r.inference.run(user, { mode, model: b.fsPath }, quiet))];
-      } else {
-        const user = await pickUser(r.client, r.context.workspaceState, 'RecLens: Compare Thinking vs Non-Thinking');
-        if (!user) return;
-        const quiet = { show: false, announce: false } as const;
-        const ra = await r.inference.run(user, { mode: 'non-thinking' }, quiet);
-        runs = [ra, ra && (await r.inference.run(user, { mode: 'thinking' }, quiet))];
-      }
-      const [ra, rb] = runs;
-      if (!ra || !rb) return;
-      await showDiff({ uri: ra.uri }, { uri: rb.uri });
-      void vscode.window.showInformationMessage(`RecLens: traces saved to ${vscode.workspace.asRelativePath(ra.uri, false)} and ${vscode.workspace.asRelativePath(rb.uri, false)}.`, 'Open Text Diff').then((picked) => {
-        if (picked) void vscode.commands.executeCommand('reclens.openTextDiff', ra.uri, rb.uri);
-      });
-    } catch (e) {
-      await showError(r.log, 'Compare Checkpoints', e);
+    const folders = await findModelFolders();
+    type How = vscode.QuickPickItem & { how: 'models' | 'modes' | 'traces' };
+    const how = vscode.window.createQuickPick<How>();
+    how.title = 'RecLens: Compare Checkpoints';
+    how.placeholder = 'What to compare';
+    how.items = [
+      { how: 'models', label: 'Two checkpoints, one user', description: folders.length >= 2 ? folders.map((f) => path.basename(f.fsPath)).join(' vs ') : 'pick or browse to two model folders' },
+      { how: 'modes', label: 'Thinking vs non-thinking, one user', description: 'the current model, both modes' },
+      { how: 'traces', label: 'Two trace files', description: 'traces already on disk' },
+    ];
+    const chosen = (await choose(how))?.how;
+    if (!chosen) return;
+    if (chosen === 'traces') return await compareTraces();
+    if (refusedUntrusted(r, 'Compare Checkpoints')) return;
+    let runs: [Run | undefined, Run | undefined];
+    if (chosen === 'models') {
+      const byName = (name: string): vscode.Uri | undefined => folders.find((f) => path.basename(f.fsPath) === name);
+      const a = await pickModel({ title: 'RecLens: Compare Checkpoints (1 of 2: before)', placeholder: 'The earlier checkpoint', folders, preselect: byName('early') ?? folders[0] });
+      if (!a) return;
+      const b = await pickModel({ title: `RecLens: Compare ${path.basename(a.fsPath)} with… (2 of 2: after)`, placeholder: 'The later checkpoint', folders, preselect: byName('final') ?? folders.find((f) => f.fsPath !== a.fsPath) });
+      if (!b) return;
+      const user = await pickUser(r.client, r.context.workspaceState, `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)}`);
+      if (!user) return;
+      const mode = await pickMode(r.context.workspaceState, `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)} for ${user}`);
+      if (!mode) return;
+      const quiet = { show: false, announce: false } as const;
+      const ra = await r.inference.run(user, { mode, model: a.fsPath }, quiet);
+      runs = [ra, ra && (await r.inference.run(user, { mode, model: b.fsPath }, quiet))];
+    } else {
+      const user = await pickUser(r.client, r.context.workspaceState, 'RecLens: Compare Thinking vs Non-Thinking');
+      if (!user) return;
+      const quiet = { show: false, announce: false } as const;
+      const ra = await r.inference.run(user, { mode: 'non-thinking' }, quiet);
+      runs = [ra, ra && (await r.inference.run(user, { mode: 'thinking' }, quiet))];
     }
+    const [ra, rb] = runs;
+    if (!ra || !rb) return;
+    await showDiff({ uri: ra.uri }, { uri: rb.uri });
+    void vscode.window.showInformationMessage(`RecLens: traces saved to ${vscode.workspace.asRelativePath(ra.uri, false)} and ${vscode.workspace.asRelativePath(rb.uri, false)}.`, 'Open Text Diff').then((picked) => {
+      if (picked) void vscode.commands.executeCommand('reclens.openTextDiff', ra.uri, rb.uri);
+    });
   }
 
   /** Compare with… on a trace header or a dump sample: pick the other side. */
   async function compareWith(uri?: vscode.Uri, trace?: string): Promise<void> {
-    r.log.info(`command: Compare with… ${uri?.toString() ?? ''} ${trace ?? ''}`);
-    try {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-      if (!target) throw new Error('open a trace to compare it');
-      const left: TraceRef = { uri: target, trace };
-      const right = await pickTrace(`RecLens: Compare ${label(left)} with…`, left);
-      if (right) await showDiff(left, right);
-    } catch (e) {
-      await showError(r.log, 'Compare with', e);
-    }
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target) throw new Error('open a trace to compare it');
+    const left: TraceRef = { uri: target, trace };
+    const right = await pickTrace(`RecLens: Compare ${label(left)} with…`, left);
+    if (right) await showDiff(left, right);
   }
 
   async function openTextDiff(a?: vscode.Uri, b?: vscode.Uri): Promise<void> {
-    r.log.info('command: Open Text Diff');
-    try {
-      let pair: [vscode.Uri, vscode.Uri] | undefined = a && b ? [a, b] : lastPair;
-      if (!pair) {
-        const left = await pickTrace('RecLens: Open Text Diff (1 of 2)', undefined, false);
-        const right = left && (await pickTrace(`RecLens: Open Text Diff: ${label(left)} with…`, left, false));
-        if (!left || !right) return;
-        pair = [left.uri, right.uri];
-      }
-      lastPair = pair;
-      await vscode.commands.executeCommand('vscode.diff', pair[0], pair[1], `${path.basename(pair[0].path)} ↔ ${path.basename(pair[1].path)}`);
-    } catch (e) {
-      await showError(r.log, 'Open Text Diff', e);
+    let pair: [vscode.Uri, vscode.Uri] | undefined = a && b ? [a, b] : lastPair;
+    if (!pair) {
+      const left = await pickTrace('RecLens: Open Text Diff (1 of 2)', undefined, false);
+      const right = left && (await pickTrace(`RecLens: Open Text Diff: ${label(left)} with…`, left, false));
+      if (!left || !right) return;
+      pair = [left.uri, right.uri];
     }
+    lastPair = pair;
+    await vscode.commands.executeCommand('vscode.diff', pair[0], pair[1], `${path.basename(pair[0].path)} ↔ ${path.basename(pair[1].path)}`);
   }
 
   /**
@@ -173,9 +147,9 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
     type Item = vscode.QuickPickItem & { ref?: TraceRef; browse?: boolean };
     const items: Item[] = [];
     if (samples && near?.trace) {
-      const others = (await samplesOf(r.client, near.uri)).filter((s) => s.id !== near.trace);
-      if (others.length) items.push({ label: path.basename(near.uri.path), kind: vscode.QuickPickItemKind.Separator });
-      items.push(...others.map((s) => ({ label: s.id, description: `line ${s.line + 1}`, ref: { uri: near.uri, trace: s.id } })));
+    const others = (await samplesOf(r.client, near.uri)).filter((s) => s.id !== near.trace);
+    if (others.length) items.push({ label: path.basename(near.uri.path), kind: vscode.QuickPickItemKind.Separator });
+    items.push(...others.map((s) => ({ label: s.id, description: `line ${s.line + 1}`, ref: { uri: near.uri, trace: s.id } })));
     }
     const files = (await vscode.workspace.findFiles('**/*.rtrace', '**/node_modules/**', 1000)).filter((f) => f.toString() !== (near && !near.trace ? near.uri.toString() : ''));
     files.sort((x, y) => x.fsPath.localeCompare(y.fsPath));
@@ -208,11 +182,12 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
 
   return [
     onSave,
-    vscode.commands.registerCommand('reclens.showGraph', showGraph),
-    vscode.commands.registerCommand('reclens.compareCheckpoints', compareCheckpoints),
-    vscode.commands.registerCommand('reclens.compareTraces', compareTraces),
-    vscode.commands.registerCommand('reclens.compareWith', compareWith),
-    vscode.commands.registerCommand('reclens.openTextDiff', openTextDiff),
+    command(r, 'reclens.showGraph', 'Show Reasoning Graph', showGraph),
+    // Comparing traces on disk needs no trust; running the checkpoints does (checked once that is chosen).
+    command(r, 'reclens.compareCheckpoints', 'Compare Checkpoints', compareCheckpoints),
+    command(r, 'reclens.compareTraces', 'Compare Traces', compareTraces),
+    command(r, 'reclens.compareWith', 'Compare with', compareWith),
+    command(r, 'reclens.openTextDiff', 'Open Text Diff', openTextDiff),
   ];
 }
 

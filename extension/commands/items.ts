@@ -6,10 +6,8 @@
 import * as vscode from 'vscode';
 import type { SymbolInformation } from 'vscode-languageclient/node';
 import type { RecLens } from '../context';
-import { showError } from '../errors';
-import { choose } from '../quick-pick';
-
-const DEBOUNCE_MS = 150;
+import { choose, searchAsTyped } from '../quick-pick';
+import { command } from './command';
 
 interface ItemPick extends vscode.QuickPickItem {
   symbol: SymbolInformation;
@@ -23,61 +21,35 @@ function codeAndId(symbol: SymbolInformation): { code: string; id: string } {
 
 export function registerItemCommands(r: RecLens): vscode.Disposable[] {
   async function findItem(): Promise<void> {
-    r.log.info('command: Find Item…');
     const editor = vscode.window.activeTextEditor;
-    try {
-      const pick = vscode.window.createQuickPick<ItemPick>();
-      pick.title = 'RecLens: Find Item';
-      pick.placeholder = 'Search items by title, caption or category';
-      // The server matches words anywhere in the text: keep its order, do not filter again.
-      pick.matchOnDescription = true;
-      pick.matchOnDetail = true;
-      let timer: NodeJS.Timeout | undefined;
-      let seq = 0;
-      pick.onDidChangeValue((value) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          const mine = ++seq;
-          if (!value.trim()) {
-            pick.items = [];
-            return;
-          }
-          pick.busy = true;
-          r.client.sendRequest<SymbolInformation[] | null>('workspace/symbol', { query: value }).then(
-            (symbols) => {
-              if (mine !== seq) return;
-              pick.busy = false;
-              pick.items = (symbols ?? []).map((s) => {
-                const { code, id } = codeAndId(s);
-                return { label: s.name, description: id, detail: code, symbol: s, alwaysShow: true };
-              });
-            },
-            (e: unknown) => {
-              if (mine !== seq) return;
-              pick.busy = false;
-              r.log.warn(`Find Item: ${e instanceof Error ? e.message : String(e)}`);
-            },
-          );
-        }, DEBOUNCE_MS);
-      });
-      const chosen = await choose(pick);
-      clearTimeout(timer);
-      if (!chosen) return;
-      const { code, id } = codeAndId(chosen.symbol);
-      const actions: (vscode.QuickPickItem & { run: () => Promise<void> })[] = [
-        { label: '$(go-to-file) Reveal in table', description: vscode.workspace.asRelativePath(vscode.Uri.parse(chosen.symbol.location.uri), false), run: () => reveal(chosen.symbol) },
-        { label: '$(copy) Copy code', description: code, run: () => copy(code) },
-      ];
-      if (editor && !editor.document.isClosed) actions.push({ label: '$(insert) Insert code at cursor', description: vscode.workspace.asRelativePath(editor.document.uri, false), run: () => insert(editor, code) });
-      const action = vscode.window.createQuickPick<(typeof actions)[number]>();
-      action.title = `RecLens: ${chosen.label} (${id})`;
-      action.placeholder = code;
-      action.items = actions;
-      const picked = await choose(action);
-      await picked?.run();
-    } catch (e) {
-      await showError(r.log, 'Find Item', e);
-    }
+    const pick = vscode.window.createQuickPick<ItemPick>();
+    pick.title = 'RecLens: Find Item';
+    pick.placeholder = 'Search items by title, caption or category';
+    searchAsTyped(
+      pick,
+      (value) => (value.trim() ? r.client.sendRequest<SymbolInformation[] | null>('workspace/symbol', { query: value }) : Promise.resolve([])),
+      (symbols) => {
+        // The server matched words anywhere in the text: show its answer as it is, unfiltered.
+        pick.items = (symbols ?? []).map((s) => {
+          const { code, id } = codeAndId(s);
+          return { label: s.name, description: id, detail: code, symbol: s, alwaysShow: true };
+        });
+      },
+      (e) => r.log.warn(`Find Item: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    const chosen = await choose(pick);
+    if (!chosen) return;
+    const { code, id } = codeAndId(chosen.symbol);
+    const actions: (vscode.QuickPickItem & { run: () => Promise<void> })[] = [
+      { label: '$(go-to-file) Reveal in table', description: vscode.workspace.asRelativePath(vscode.Uri.parse(chosen.symbol.location.uri), false), run: () => reveal(chosen.symbol) },
+      { label: '$(copy) Copy code', description: code, run: () => copy(code) },
+    ];
+    if (editor && !editor.document.isClosed) actions.push({ label: '$(insert) Insert code at cursor', description: vscode.workspace.asRelativePath(editor.document.uri, false), run: () => insert(editor, code) });
+    const action = vscode.window.createQuickPick<(typeof actions)[number]>();
+    action.title = `RecLens: ${chosen.label} (${id})`;
+    action.placeholder = code;
+    action.items = actions;
+    await (await choose(action))?.run();
   }
 
   async function reveal(symbol: SymbolInformation): Promise<void> {
@@ -102,5 +74,5 @@ export function registerItemCommands(r: RecLens): vscode.Disposable[] {
     r.log.info(`Find Item: inserted ${code} into ${editor.document.uri.toString()}`);
   }
 
-  return [vscode.commands.registerCommand('reclens.findItem', findItem)];
+  return [command(r, 'reclens.findItem', 'Find Item', findItem)];
 }

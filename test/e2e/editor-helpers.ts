@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
-import { demoDir, type Workbench } from './harness';
+import { demoDir, eventually, type Workbench } from './harness';
 
 /** Copies demo/ (without its build tools and CLI cache) into a temp folder; `settings` are merged over its .vscode/settings.json. */
 export function copyDemo(settings: Record<string, unknown> = {}): string {
@@ -89,4 +89,28 @@ export async function tabLabels(w: Workbench): Promise<string[]> {
 /** Editor groups side by side. */
 export async function editorGroups(w: Workbench): Promise<number> {
   return w.page.locator('.part.editor .editor-group-container').count();
+}
+
+/**
+ * The text of a notification matching `re`: a toast, or, when toasts were
+ * crowded out or have timed out, a row of the notification center.
+ */
+export async function notificationText(w: Workbench, re: RegExp, timeoutMs = 30_000): Promise<string> {
+  const center = w.page.locator('.notifications-center .notification-list-item-message', { hasText: re });
+  let opened = false;
+  const started = Date.now();
+  return eventually(
+    async () => {
+      const toast = (await w.readNotifications()).find((m) => re.test(m));
+      if (toast) return toast;
+      if (!opened && Date.now() - started > 3000) {
+        opened = true;
+        await w.runCommand('Notifications: Show Notifications');
+      }
+      return (await center.allInnerTexts())[0] ?? '';
+    },
+    (m) => m !== '',
+    `a notification matching ${re}`,
+    timeoutMs,
+  );
 }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chooseRow, copyDemo, editorGroups, quickTitle, rowTexts, tabLabels, withLog, writeSettings } from './editor-helpers';
+import { chooseRow, copyDemo, editorGroups, notificationText, quickTitle, rowTexts, tabLabels, withLog, writeSettings } from './editor-helpers';
 import { elapsed, eventually, Workbench } from './harness';
 
 describe('inference from the command palette', () => {
@@ -83,10 +83,10 @@ describe('inference from the command palette', () => {
       assert.equal(await editorGroups(w()), groupsBefore + 1, 'the trace opened in a new group beside the editor');
       const visible = (await page.locator('.part.editor .editor-group-container.active .view-lines').innerText()).replace(/\u00a0/g, ' ');
       assert.match(visible, /%rtrace 1/);
-      const saved = w().notificationToast('Trace saved to .reclens/traces/u0910-thinking-final.rtrace');
-      await saved.waitFor({ timeout: 15_000 });
-      assert.match(await saved.innerText(), /recommendations/);
       await w().screenshot('run-inference-trace');
+      const saved = await notificationText(w(), /Trace saved to \.reclens\/traces\/u0910-thinking-final\.rtrace/);
+      assert.match(saved, /u0910 \(thinking, final, cpu\): \d+ recommendations, \d+ hits? in/);
+      await w().runCommand('Notifications: Clear All Notifications');
       console.log(`[e2e] inference done after ${elapsed()}`);
     });
   });
@@ -134,7 +134,7 @@ describe('inference from the command palette', () => {
       await eventually(async () => w().outputLog('RecLens'), (l) => /inference: u0002 cancelled/.test(l), 'the cancel in the log', 15_000);
       await w().page.waitForTimeout(2000);
       assert.ok(!fs.existsSync(traceFile('u0002-thinking-final.rtrace')), 'no trace for a cancelled run');
-      assert.equal(await w().notificationToast(/Run Inference failed/).count(), 0, 'a cancel is not an error');
+      assert.equal(await w().notificationToast(/Run Inference for User failed/).count(), 0, 'a cancel is not an error');
       writeSettings(dir, { 'reclens.inference.thinkingSamples': 1, 'reclens.inference.temperature': 0.6, 'reclens.inference.topK': 20 });
     });
   });
@@ -145,7 +145,7 @@ describe('inference from the command palette', () => {
       await page.waitForTimeout(1000);
       await w().runCommand('RecLens: Run Thinking vs Non-Thinking');
       await chooseRow(w(), 'u0003', 'u0003');
-      await w().notificationToast(/u0003: thinking \d+ hit\(s\), non-thinking \d+ hit\(s\)/).waitFor({ timeout: 120_000 });
+      await notificationText(w(), /u0003: thinking \d+ hit\(s\), non-thinking \d+ hit\(s\)/, 120_000);
       const tabs = await tabLabels(w());
       assert.ok(tabs.some((t) => t.includes('u0003-thinking-final.rtrace')), JSON.stringify(tabs));
       assert.ok(tabs.some((t) => t.includes('u0003-non-thinking-final.rtrace')), JSON.stringify(tabs));
@@ -180,7 +180,7 @@ describe('inference from the command palette', () => {
       writeSettings(dir, { 'reclens.users.paths': [] });
       await w().page.waitForTimeout(1500);
       await w().runCommand('RecLens: Run Inference for User');
-      const toast = w().notificationToast(/Run Inference failed/);
+      const toast = w().notificationToast(/Run Inference for User failed/);
       await toast.waitFor({ timeout: 30_000 });
       assert.match(await toast.innerText(), /reclens\.users\.paths/);
       await toast.locator('.monaco-button', { hasText: 'Open Settings' }).waitFor();
@@ -234,13 +234,27 @@ describe('inference from the command palette', () => {
     });
   });
 
+  test('Select Alignment Table… adds a table to reclens.alignment.paths; the pool grows', { timeout: 90_000 }, async () => {
+    await withLog(w(), 'select-table', async () => {
+      fs.writeFileSync(path.join(dir, 'extra.jsonl'), `${JSON.stringify({ id: 'extra-1', sid: [8000, 8001, 8002], title: 'An extra item' })}\n`);
+      await w().runCommand('RecLens: Select Alignment Table');
+      // code-server's file dialog is a quick input that takes a path.
+      const input = w().page.locator('.quick-input-widget:visible input');
+      await input.waitFor();
+      await input.fill(path.join(dir, 'extra.jsonl'));
+      await w().page.waitForTimeout(500);
+      await w().page.keyboard.press('Enter');
+      await chooseRow(w(), 'Add to the item tables');
+      await eventually(async () => fs.readFileSync(path.join(dir, '.vscode', 'settings.json'), 'utf8'), (t) => /"items\.json",\s*"world\/pid2sid\.parquet",\s*"extra\.jsonl"/.test(t), 'the table added to the setting');
+      await eventually(() => w().statusBarText(), (t) => t.some((s) => /· 3,041 items/.test(s)), 'the status bar counting the extra item');
+    });
+  });
+
   test('Rebuild Item Index builds the item tables again and says so', { timeout: 120_000 }, async () => {
     await withLog(w(), 'rebuild-index', async () => {
       await w().runCommand('RecLens: Rebuild Item Index');
-      const done = w().notificationToast(/index rebuilt for/);
-      await done.waitFor({ timeout: 90_000 });
-      const text = (await done.innerText()).replace(/\s+/g, ' ');
-      assert.match(text, /index rebuilt for items\.json, pid2sid\.parquet/);
+      const text = await notificationText(w(), /index rebuilt for/, 90_000);
+      assert.match(text, /index rebuilt for items\.json, pid2sid\.parquet, extra\.jsonl/);
       console.log(`[e2e] ${text}`);
     });
   });
