@@ -2,18 +2,21 @@
  * Layered layout of the reasoning graph: columns left to right by stage and
  * layer, nodes ordered within a column to reduce edge crossings.
  *
- * Why d3-dag's Sugiyama (decrossTwoLayer + coordGreedy) and not elkjs's
- * layered algorithm: both are real Sugiyama implementations, but on the
- * benchmark's 1,000-node graph (≈ 1,900 evidence links, measured in headless
- * Chromium on a 2-core machine) d3-dag lays out in ≈ 60 ms while elkjs 0.12
- * (layered, NETWORK_SIMPLEX placement, column partitions) takes ≈ 1.2 s —
- * six times the whole 200 ms budget for building, laying out and drawing.
- * d3-dag is also a plain ES module (no GWT runtime, no worker), its layering
- * step is a pluggable function, so the columns can be fixed by the trace's
- * layers rather than re-derived from the edges, and it ships TypeScript types.
- * Its default coordinate step (coordSimplex, a linear program) took ≈ 1.5 s
- * on the same graph; coordGreedy keeps the result readable at a fraction of
- * the cost. Figures: README "Webview benchmark" (`npm run bench`).
+ * Why d3-dag's Sugiyama: it is a real layered (Sugiyama) layout whose
+ * layering step is a pluggable function, so the columns can be fixed by the
+ * trace's layers rather than re-derived from the edges; it is a plain ES
+ * module with TypeScript types; and it is the only candidate that fits the
+ * 200 ms budget for building, laying out and drawing 1,000 nodes. Measured
+ * on the benchmark's 1,000-node graph (1,833 evidence links) in Node on the
+ * 2-core development machine: this module ≈ 50–90 ms; elkjs 0.12's layered
+ * algorithm 15.7 s with its defaults and 302 s with column partitions;
+ * d3-dag's own default crossing reduction (decrossTwoLayer) ≈ 6 s, because
+ * it counts crossings pair by pair — hence the sweeps below, which use
+ * d3-dag's two-layer barycenter operator but count crossings in O(E log V).
+ * Coordinates: coordGreedy (the default coordSimplex solves a linear program
+ * over every node and long-edge dummy and is far slower at this size). In
+ * headless Chromium, layout + drawing + the first paint: README "Graph
+ * webview" (`npm run bench -- --webview`).
  *
  * Columns: one per layer, side by side (a stage spans its layers' columns),
  * so every evidence link between layers runs left to right and a stage with
@@ -23,7 +26,7 @@
  * also run forward; links that run backwards (a trace warning) are drawn but
  * left out of the layout.
  */
-import { aggMean, coordGreedy, decrossDfs, graph, sugiyama, twolayerAgg, type Layering, type MutGraphNode, type SugiNode } from 'd3-dag';
+import { aggMean, coordGreedy, graph, sugiyama, twolayerAgg, type Layering, type MutGraphNode, type SugiNode } from 'd3-dag';
 
 /** Sweeps of the two-layer heuristic (down and up count as one). */
 const SWEEPS = 2;
@@ -111,7 +114,7 @@ function crossings(upper: SugiNode[], lower: SugiNode[], childrenOf: Map<SugiNod
  * the 1,000-node graph's layout went there; this count is O(E log V).)
  */
 function decrossSweeps(layers: SugiNode[][]): void {
-  decrossDfs()(layers);
+  // The start is the payload's order (history in time order, steps in file order): it needs fewer sweeps than d3-dag's DFS start.
   const childrenOf = new Map<SugiNode, SugiNode[]>();
   for (const layer of layers) for (const node of layer) childrenOf.set(node, [...node.children()]);
   const total = (): number => layers.slice(1).reduce((sum, lower, i) => sum + crossings(layers[i], lower, childrenOf), 0);

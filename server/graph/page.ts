@@ -93,6 +93,25 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** The graph view's HTML document (shared by this page and the editor's webview panel): CSP, title, head elements, the mount point, body elements. */
+export function graphDocument(parts: { csp: string; title: string; head: string; body: string }): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${parts.csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(parts.title)}</title>
+${parts.head}
+</head>
+<body>
+<div id="reclens-graph"></div>
+${parts.body}
+</body>
+</html>
+`;
+}
+
 /** Inline script/style text that cannot end its element early (`</script`, `<!--`). */
 function inlineSafe(text: string, tag: 'script' | 'style'): string {
   return text
@@ -114,21 +133,10 @@ export function graphPage(payload: { graph: TraceGraph } | { diff: GraphDiff }, 
   const style = inlineSafe(css, 'style');
   const theme = `:root { color-scheme: light dark; ${FONTS} ${themeDeclarations('light')} }\n@media (prefers-color-scheme: dark) { :root { ${themeDeclarations('dark')} } }`;
   const csp = `default-src 'none'; img-src data: blob:; style-src ${sha256(theme)} ${sha256(style)}; script-src ${sha256(script)}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.title)}</title>
-<style>${theme}</style>
-<style>${style}</style>
-</head>
-<body>
-<div id="reclens-graph"></div>
-<script type="application/json" id="reclens-data">${embedJson(payload)}</script>
-<script>${script}</script>
-</body>
-</html>
-`;
+  return graphDocument({
+    csp,
+    title: options.title,
+    head: `<style>${theme}</style>\n<style>${style}</style>`,
+    body: `<script type="application/json" id="reclens-data">${embedJson(payload)}</script>\n<script>${script}</script>`,
+  });
 }
