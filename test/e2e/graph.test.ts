@@ -129,7 +129,6 @@ describe('reasoning graphs and checkpoint diffs', () => {
     await withLog(w(), 'compare', async () => {
       const { page } = w();
       await w().runCommand('View: Close All Editors');
-      await w().openFile('traces/u1024.rtrace');
       await w().runCommand('RecLens: Compare Checkpoints');
       await chooseRow(w(), 'Two checkpoints, one user');
       // early, then final, are preselected when both exist.
