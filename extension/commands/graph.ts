@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GraphDiff, TraceGraph } from '../../protocol/graph';
 import { DiffRequest, GraphRequest, type DiffParams, type GraphParams } from '../../protocol/messages';
+import type { DecodeOverrides } from '../../server/engine/request';
 import type { RecLens } from '../context';
 import { GraphPanel } from '../graph-panel';
 import { nodeAt } from '../graph-sync';
-import type { Run } from '../inference';
 import { findModelFolders, pickModel } from '../models';
 import { pickMode } from '../pick-mode';
 import { pickUser } from '../pick-user';
@@ -89,28 +89,28 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
     if (!chosen) return;
     if (chosen === 'traces') return await compareTraces();
     if (refusedUntrusted(r, 'Compare Checkpoints')) return;
-    let runs: [Run | undefined, Run | undefined];
+    // The two runs to diff, before and after.
+    let user: string | undefined;
+    let sides: [DecodeOverrides, DecodeOverrides];
     if (chosen === 'models') {
       const byName = (name: string): vscode.Uri | undefined => folders.find((f) => path.basename(f.fsPath) === name);
       const a = await pickModel({ title: 'RecLens: Compare Checkpoints (1 of 2: before)', placeholder: 'The earlier checkpoint', folders, preselect: byName('early') ?? folders[0] });
       if (!a) return;
       const b = await pickModel({ title: `RecLens: Compare ${path.basename(a.fsPath)} with… (2 of 2: after)`, placeholder: 'The later checkpoint', folders, preselect: byName('final') ?? folders.find((f) => f.fsPath !== a.fsPath) });
       if (!b) return;
-      const user = await pickUser(r.client, r.context.workspaceState, `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)}`);
-      if (!user) return;
-      const mode = await pickMode(r.context.workspaceState, `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)} for ${user}`);
+      const what = `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)}`;
+      user = await pickUser(r.client, r.context.workspaceState, what);
+      const mode = user && (await pickMode(r.context.workspaceState, `${what} for ${user}`));
       if (!mode) return;
-      const quiet = { show: false, announce: false } as const;
-      const ra = await r.inference.run(user, { mode, model: a.fsPath }, quiet);
-      runs = [ra, ra && (await r.inference.run(user, { mode, model: b.fsPath }, quiet))];
+      sides = [{ mode, model: a.fsPath }, { mode, model: b.fsPath }];
     } else {
-      const user = await pickUser(r.client, r.context.workspaceState, 'RecLens: Compare Thinking vs Non-Thinking');
-      if (!user) return;
-      const quiet = { show: false, announce: false } as const;
-      const ra = await r.inference.run(user, { mode: 'non-thinking' }, quiet);
-      runs = [ra, ra && (await r.inference.run(user, { mode: 'thinking' }, quiet))];
+      user = await pickUser(r.client, r.context.workspaceState, 'RecLens: Compare Thinking vs Non-Thinking');
+      sides = [{ mode: 'non-thinking' }, { mode: 'thinking' }];
     }
-    const [ra, rb] = runs;
+    if (!user) return;
+    const quiet = { show: false, announce: false } as const;
+    const ra = await r.inference.run(user, sides[0], quiet);
+    const rb = ra && (await r.inference.run(user, sides[1], quiet));
     if (!ra || !rb) return;
     await showDiff({ uri: ra.uri }, { uri: rb.uri });
     void vscode.window.showInformationMessage(`RecLens: traces saved to ${vscode.workspace.asRelativePath(ra.uri, false)} and ${vscode.workspace.asRelativePath(rb.uri, false)}.`, 'Open Text Diff').then((picked) => {
@@ -147,9 +147,9 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
     type Item = vscode.QuickPickItem & { ref?: TraceRef; browse?: boolean };
     const items: Item[] = [];
     if (samples && near?.trace) {
-    const others = (await samplesOf(r.client, near.uri)).filter((s) => s.id !== near.trace);
-    if (others.length) items.push({ label: path.basename(near.uri.path), kind: vscode.QuickPickItemKind.Separator });
-    items.push(...others.map((s) => ({ label: s.id, description: `line ${s.line + 1}`, ref: { uri: near.uri, trace: s.id } })));
+      const others = (await samplesOf(r.client, near.uri)).filter((s) => s.id !== near.trace);
+      if (others.length) items.push({ label: path.basename(near.uri.path), kind: vscode.QuickPickItemKind.Separator });
+      items.push(...others.map((s) => ({ label: s.id, description: `line ${s.line + 1}`, ref: { uri: near.uri, trace: s.id } })));
     }
     const files = (await vscode.workspace.findFiles('**/*.rtrace', '**/node_modules/**', 1000)).filter((f) => f.toString() !== (near && !near.trace ? near.uri.toString() : ''));
     files.sort((x, y) => x.fsPath.localeCompare(y.fsPath));

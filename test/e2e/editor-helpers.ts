@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { demoDir, eventually, type Workbench } from './harness';
+import { demoDir, eventually, Workbench } from './harness';
 
 /** Copies demo/ (without its build tools and CLI cache) into a temp folder; `settings` are merged over its .vscode/settings.json. */
 export function copyDemo(settings: Record<string, unknown> = {}): string {
@@ -15,6 +16,36 @@ export function copyDemo(settings: Record<string, unknown> = {}): string {
   fs.cpSync(demoDir, dir, { recursive: true, filter: (src) => !/[\\/]demo[\\/](build|\.reclens)([\\/]|$)/.test(src) });
   writeSettings(dir, settings);
   return dir;
+}
+
+/**
+ * One workbench for the tests of a file or `describe` block, on a private
+ * copy of the demo (`settings` merged into its workspace settings, `prepare`
+ * run on the copy before start, `open` opened first); removed after.
+ */
+export function demoCopyWorkbench(options: { settings?: Record<string, unknown>; userSettings?: Record<string, unknown>; prepare?: (dir: string) => void; open: string }): { workbench: () => Workbench; dir: () => string } {
+  let dir = '';
+  let wb: Workbench | undefined;
+  before(
+    async () => {
+      dir = copyDemo(options.settings);
+      options.prepare?.(dir);
+      wb = await Workbench.launch({ workspace: dir, userSettings: options.userSettings });
+      await wb.openFile(options.open);
+    },
+    { timeout: 180_000 },
+  );
+  after(async () => {
+    await wb?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    workbench: () => {
+      if (!wb) throw new Error('the workbench did not start; see the error of the before hook');
+      return wb;
+    },
+    dir: () => dir,
+  };
 }
 
 /** The workspace settings of `dir` (the demo's are JSON with comments: comments are dropped when rewritten). */

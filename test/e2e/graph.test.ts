@@ -10,9 +10,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { chooseRow, copyDemo, focusedRow, readSettings, withLog, writeSettings } from './editor-helpers';
-import { elapsed, eventually, Workbench } from './harness';
+import { describe, test } from 'node:test';
+import { chooseRow, demoCopyWorkbench, focusedRow, readSettings, withLog, writeSettings } from './editor-helpers';
+import { elapsed, eventually } from './harness';
 
 /** What a graph of an .rtrace holds, counted from its text: history items, steps, recommendations, ground truth. */
 function traceCounts(text: string): { history: number; steps: number; recommendations: number; truth: number; stepLines: Map<string, number> } {
@@ -41,38 +41,26 @@ function traceCounts(text: string): { history: number; steps: number; recommenda
 const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
 
 describe('reasoning graphs and checkpoint diffs', () => {
-  let dir = '';
-  let wb: Workbench | undefined;
-  const w = (): Workbench => {
-    if (!wb) throw new Error('the workbench did not start; see the before hook');
-    return wb;
-  };
-
-  before(
-    async () => {
-      dir = copyDemo({ 'reclens.model.executionProvider': 'cpu' });
-      // A table item whose caption is HTML, and a trace that cites it.
-      fs.writeFileSync(path.join(dir, 'hostile.jsonl'), `${JSON.stringify({ id: 'evil-1', sid: [8100, 8101, 8102], title: HOSTILE })}\n`);
+  const demo = demoCopyWorkbench({
+    settings: { 'reclens.model.executionProvider': 'cpu' },
+    // A table item whose caption is HTML, and a trace that cites it.
+    prepare: (dir) => {
+      fs.writeFileSync(path.join(demo.dir(), 'hostile.jsonl'), `${JSON.stringify({ id: 'evil-1', sid: [8100, 8101, 8102], title: HOSTILE })}\n`);
       const paths = readSettings(dir)['reclens.alignment.paths'] as string[];
       writeSettings(dir, { 'reclens.alignment.paths': [...paths, 'hostile.jsonl'] });
       const code = '<|sid_begin|><s_a_8100><s_b_8101><s_c_8102><|sid_end|>';
       fs.writeFileSync(
-        path.join(dir, 'traces', 'hostile.rtrace'),
+        path.join(demo.dir(), 'traces', 'hostile.rtrace'),
         ['%rtrace 1', 'user: evil', 'mode: thinking', '', '[history]', `h1 ${code} watched`, '', '[layer perception]', 'p1 h1 is an item with an odd caption. <- h1', '', '[recommendations]', `1 ${code} score=-0.10 <- p1`, ''].join('\n'),
       );
-      wb = await Workbench.launch({ workspace: dir });
-      await wb.openFile('traces/u1024.rtrace');
     },
-    { timeout: 180_000 },
-  );
-  after(async () => {
-    await wb?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    open: 'traces/u1024.rtrace',
   });
+  const w = demo.workbench;
 
   test('Show Reasoning Graph draws a node for every history item, step, recommendation and ground-truth item', { timeout: 120_000 }, async () => {
     await withLog(w(), 'graph', async () => {
-      const text = fs.readFileSync(path.join(dir, 'traces', 'u1024.rtrace'), 'utf8');
+      const text = fs.readFileSync(path.join(demo.dir(), 'traces', 'u1024.rtrace'), 'utf8');
       const counts = traceCounts(text);
       const expected = counts.history + counts.steps + counts.recommendations + counts.truth;
       assert.ok(counts.history > 0 && counts.steps > 0 && counts.recommendations > 0, JSON.stringify(counts));
@@ -92,7 +80,7 @@ describe('reasoning graphs and checkpoint diffs', () => {
 
   test('clicking a node reveals its line; the cursor in the editor highlights its node', { timeout: 90_000 }, async () => {
     await withLog(w(), 'graph-sync', async () => {
-      const counts = traceCounts(fs.readFileSync(path.join(dir, 'traces', 'u1024.rtrace'), 'utf8'));
+      const counts = traceCounts(fs.readFileSync(path.join(demo.dir(), 'traces', 'u1024.rtrace'), 'utf8'));
       const frame = w().webviewFrame();
       await frame.locator('svg .node[data-id="c2"]').click();
       const line = counts.stepLines.get('c2')!;
@@ -140,7 +128,7 @@ describe('reasoning graphs and checkpoint diffs', () => {
       await chooseRow(w(), 'u0910', 'u0910');
       await chooseRow(w(), /^thinking/);
       await page.locator('.tabs-container .tab.active[aria-label*="RecLens Diff"]').waitFor({ timeout: 180_000 });
-      for (const f of ['u0910-thinking-early.rtrace', 'u0910-thinking-final.rtrace']) assert.ok(fs.existsSync(path.join(dir, '.reclens', 'traces', f)), f);
+      for (const f of ['u0910-thinking-early.rtrace', 'u0910-thinking-final.rtrace']) assert.ok(fs.existsSync(path.join(demo.dir(), '.reclens', 'traces', f)), f);
       const frame = w().webviewFrame();
       await frame.locator('svg .node').first().waitFor({ timeout: 30_000 });
       const changed = await frame.locator('svg .node.status-added, svg .node.status-removed, svg .node.status-changed, svg .node.moved').count();

@@ -10,32 +10,19 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { chooseRow, copyDemo, editorGroups, notificationText, quickTitle, rowTexts, tabLabels, withLog, writeSettings } from './editor-helpers';
-import { elapsed, eventually, Workbench } from './harness';
+import { describe, test } from 'node:test';
+import { chooseRow, demoCopyWorkbench, editorGroups, notificationText, quickTitle, rowTexts, tabLabels, withLog, writeSettings } from './editor-helpers';
+import { elapsed, eventually } from './harness';
 
 describe('inference from the command palette', () => {
-  let dir = '';
-  let wb: Workbench | undefined;
-  const w = (): Workbench => {
-    if (!wb) throw new Error('the workbench did not start; see the before hook');
-    return wb;
-  };
-  const traceFile = (name: string): string => path.join(dir, '.reclens', 'traces', name);
-
-  before(
-    async () => {
-      // Several thinking samples: the run lasts long enough to watch the thinking stream.
-      dir = copyDemo({ 'reclens.inference.thinkingSamples': 3, 'reclens.model.executionProvider': 'cpu' });
-      wb = await Workbench.launch({ workspace: dir, userSettings: { 'reclens.trace.server': 'messages' } });
-      await wb.openFile('traces/u1024.rtrace');
-    },
-    { timeout: 180_000 },
-  );
-  after(async () => {
-    await wb?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  // Several thinking samples: the run lasts long enough to watch the thinking stream.
+  const demo = demoCopyWorkbench({
+    settings: { 'reclens.inference.thinkingSamples': 3, 'reclens.model.executionProvider': 'cpu' },
+    userSettings: { 'reclens.trace.server': 'messages' },
+    open: 'traces/u1024.rtrace',
   });
+  const w = demo.workbench;
+  const traceFile = (name: string): string => path.join(demo.dir(), '.reclens', 'traces', name);
 
   test('Run Inference for User…: pick u0910 and thinking; the thinking streams; the trace opens beside with its recommendations', { timeout: 180_000 }, async () => {
     await withLog(w(), 'run-inference', async () => {
@@ -123,7 +110,7 @@ describe('inference from the command palette', () => {
 
   test('Cancel stops a run: no trace is written', { timeout: 120_000 }, async () => {
     await withLog(w(), 'cancel', async () => {
-      writeSettings(dir, { 'reclens.inference.thinkingSamples': 8, 'reclens.inference.temperature': 1, 'reclens.inference.topK': 0 });
+      writeSettings(demo.dir(), { 'reclens.inference.thinkingSamples': 8, 'reclens.inference.temperature': 1, 'reclens.inference.topK': 0 });
       await w().page.waitForTimeout(1500);
       await w().runCommand('RecLens: Run Inference for User');
       await chooseRow(w(), 'u0002', 'u0002');
@@ -135,7 +122,7 @@ describe('inference from the command palette', () => {
       await w().page.waitForTimeout(2000);
       assert.ok(!fs.existsSync(traceFile('u0002-thinking-final.rtrace')), 'no trace for a cancelled run');
       assert.equal(await w().notificationToast(/Run Inference for User failed/).count(), 0, 'a cancel is not an error');
-      writeSettings(dir, { 'reclens.inference.thinkingSamples': 1, 'reclens.inference.temperature': 0.6, 'reclens.inference.topK': 20 });
+      writeSettings(demo.dir(), { 'reclens.inference.thinkingSamples': 1, 'reclens.inference.temperature': 0.6, 'reclens.inference.topK': 20 });
     });
   });
 
@@ -177,7 +164,7 @@ describe('inference from the command palette', () => {
 
   test('an error names the setting and offers to open it', { timeout: 60_000 }, async () => {
     await withLog(w(), 'error-setting', async () => {
-      writeSettings(dir, { 'reclens.users.paths': [] });
+      writeSettings(demo.dir(), { 'reclens.users.paths': [] });
       await w().page.waitForTimeout(1500);
       await w().runCommand('RecLens: Run Inference for User');
       const toast = w().notificationToast(/Run Inference for User failed/);
@@ -187,7 +174,7 @@ describe('inference from the command palette', () => {
       await w().screenshot('error-setting');
       await toast.locator('.monaco-button', { hasText: 'Open Settings' }).click();
       await w().page.locator('.settings-editor').waitFor({ timeout: 15_000 });
-      writeSettings(dir, { 'reclens.users.paths': ['world/users.jsonl'] });
+      writeSettings(demo.dir(), { 'reclens.users.paths': ['world/users.jsonl'] });
       await w().runCommand('View: Close All Editors');
     });
   });
@@ -201,9 +188,9 @@ describe('inference from the command palette', () => {
       assert.ok(rows.some((r) => /Browse…/.test(r)), JSON.stringify(rows));
       await w().screenshot('select-model');
       await chooseRow(w(), /^early/);
-      await eventually(async () => fs.readFileSync(path.join(dir, '.vscode', 'settings.json'), 'utf8'), (t) => /"reclens\.model\.path": "models\/early"/.test(t), 'the setting written');
+      await eventually(async () => fs.readFileSync(path.join(demo.dir(), '.vscode', 'settings.json'), 'utf8'), (t) => /"reclens\.model\.path": "models\/early"/.test(t), 'the setting written');
       await eventually(() => w().statusBarText(), (t) => t.some((s) => /early · cpu · /.test(s)), 'the status bar showing early');
-      writeSettings(dir, { 'reclens.model.path': 'models/final' });
+      writeSettings(demo.dir(), { 'reclens.model.path': 'models/final' });
     });
   });
 
@@ -220,7 +207,7 @@ describe('inference from the command palette', () => {
       await w().screenshot('find-item-actions');
       await chooseRow(w(), 'Reveal in table');
       await page.locator('.tabs-container .tab.active[aria-label*="items.json"]').waitFor();
-      const line = fs.readFileSync(path.join(dir, 'items.json'), 'utf8').split('\n').findIndex((l) => l.includes('"B00SKIN003"')) + 1;
+      const line = fs.readFileSync(path.join(demo.dir(), 'items.json'), 'utf8').split('\n').findIndex((l) => l.includes('"B00SKIN003"')) + 1;
       await eventually(() => w().cursorPosition(), (c) => c?.line === line, `the cursor on line ${line} of items.json`, 15_000);
 
       await w().runCommand('RecLens: Find Item');
@@ -229,23 +216,23 @@ describe('inference from the command palette', () => {
       await chooseRow(w(), 'Copy code');
       const log = await eventually(async () => w().outputLog('RecLens'), (l) => /Find Item: copied <s_a_\d+>/.test(l), 'the copy in the log', 15_000);
       const copied = /Find Item: copied (\S+)/.exec(log)![1];
-      const items = JSON.parse(fs.readFileSync(path.join(dir, 'items.json'), 'utf8')) as Record<string, { sid: string }>;
+      const items = JSON.parse(fs.readFileSync(path.join(demo.dir(), 'items.json'), 'utf8')) as Record<string, { sid: string }>;
       assert.ok(items.B00SKIN003.sid.includes(copied), `${copied} is the code of B00SKIN003 (${items.B00SKIN003.sid})`);
     });
   });
 
   test('Select Alignment Table… adds a table to reclens.alignment.paths; the pool grows', { timeout: 90_000 }, async () => {
     await withLog(w(), 'select-table', async () => {
-      fs.writeFileSync(path.join(dir, 'extra.jsonl'), `${JSON.stringify({ id: 'extra-1', sid: [8000, 8001, 8002], title: 'An extra item' })}\n`);
+      fs.writeFileSync(path.join(demo.dir(), 'extra.jsonl'), `${JSON.stringify({ id: 'extra-1', sid: [8000, 8001, 8002], title: 'An extra item' })}\n`);
       await w().runCommand('RecLens: Select Alignment Table');
       // code-server's file dialog is a quick input that takes a path.
       const input = w().page.locator('.quick-input-widget:visible input');
       await input.waitFor();
-      await input.fill(path.join(dir, 'extra.jsonl'));
+      await input.fill(path.join(demo.dir(), 'extra.jsonl'));
       await w().page.waitForTimeout(500);
       await w().page.keyboard.press('Enter');
       await chooseRow(w(), 'Add to the item tables');
-      await eventually(async () => fs.readFileSync(path.join(dir, '.vscode', 'settings.json'), 'utf8'), (t) => /"items\.json",\s*"world\/pid2sid\.parquet",\s*"extra\.jsonl"/.test(t), 'the table added to the setting');
+      await eventually(async () => fs.readFileSync(path.join(demo.dir(), '.vscode', 'settings.json'), 'utf8'), (t) => /"items\.json",\s*"world\/pid2sid\.parquet",\s*"extra\.jsonl"/.test(t), 'the table added to the setting');
       await eventually(() => w().statusBarText(), (t) => t.some((s) => /· 3,041 items/.test(s)), 'the status bar counting the extra item');
     });
   });
