@@ -296,7 +296,8 @@ export async function freePort() {
 
 /**
  * Makes `<extensionsDir>/<publisher>.<name>-<version>` point at the built
- * extension: symlinks to package.json, dist/ and syntaxes/ (so a rebuild is
+ * extension: symlinks to package.json, dist/, syntaxes/, media/ (walkthrough)
+ * and demo/ (Open Demo Workspace) (so a rebuild is
  * live after a window reload), plus node_modules entries only for packages
  * the bundles still `require` (esbuild bundles are otherwise self-contained).
  */
@@ -304,7 +305,7 @@ export function linkExtension(extensionDir, extensionsDir) {
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
   const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   fs.mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'syntaxes', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+  for (const entry of ['package.json', 'syntaxes', 'media', 'demo', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
     const src = path.join(extensionDir, entry);
     if (fs.existsSync(src)) fs.symlinkSync(src, path.join(target, entry));
   }
