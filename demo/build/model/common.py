@@ -11,7 +11,7 @@ WORLD = os.path.join(ROOT, 'demo', 'world')
 MODELS = os.path.join(ROOT, 'demo', 'models')
 WORK = os.environ.get('RECLENS_MODEL_WORK', '/tmp/reclens-model')
 
-HISTORY = 10      # last items of the history put in the prompt
+HISTORY = 20      # last items of the history put in the prompt
 PERCEIVE = 3      # latest items described in the perception layer
 SYSTEM = "You are a recommender. Read the user's history of itemic tokens and recommend the next item."
 CODE_RE = re.compile(r'<s_([abc])_(\d+)>')
@@ -28,19 +28,19 @@ def prefix_of(sid):
     return re.sub(r'<s_c_\d+>', '', sid)
 
 
-def prompt(items, history, think):
-    codes = ''.join(items[str(p)]['sid'] for p in history[-HISTORY:])
+def prompt(items, history, think, n=HISTORY):
+    codes = ''.join(items[str(p)]['sid'] for p in history[-n:])
     mode = '/think' if think else '/no_think'
     return (f'<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n'
             f'The user interacted with: {codes}\nPredict the next item. {mode}<|im_end|>\n'
             f'<|im_start|>assistant\n')
 
 
-def thinking(items, history, target=None):
-    """Three-layer chain of thought (perception, cognition, recommendation);
-    the recommendation names the subtopic of `target` when given (training),
-    otherwise the latest dominant interest."""
-    window = history[-HISTORY:]
+def thinking(items, history, target=None, n=HISTORY):
+    """Three-layer chain of thought (perception, cognition, recommendation)
+    over the last `n` items; the recommendation names the subtopic of `target`
+    when given (training), otherwise the latest dominant interest."""
+    window = history[-n:]
     lines = ['<think>', 'Perception:']
     for p in window[-PERCEIVE:]:
         it = items[str(p)]
@@ -67,10 +67,10 @@ def thinking(items, history, target=None):
     return '\n'.join(lines) + '\n'
 
 
-def target_text(items, history, target, think):
+def target_text(items, history, target, think, n=HISTORY):
     code = items[str(target)]['sid']
     if think:
-        return thinking(items, history, target) + code + '<|im_end|>'
+        return thinking(items, history, target, n) + code + '<|im_end|>'
     return '<think>\n\n</think>\n\n' + code + '<|im_end|>'
 
 

@@ -21,7 +21,7 @@ from common import WORK, load_encoder, load_world, prompt, target_text
 from model import CONFIG, Decoder
 
 SEED = 20260301
-STEPS = int(os.environ.get('RECLENS_STEPS', 600))
+STEPS = int(os.environ.get('RECLENS_STEPS', 1500))
 EARLY = 100
 BATCH = 8
 LR = 3e-3
