@@ -143,7 +143,8 @@ export class OnnxDecoder {
     const logits = toFloat32(out.logits);
     if (out.logits.dims[out.logits.dims.length - 1] !== V) throw new ModelError(`${this.folder.onnx}: logits have ${out.logits.dims.join('×')}; config.json says vocab_size ${V}.`);
     const cache: KvCache = { tensors: this.kvNames.map((k) => out[`present.${k}`]), batch, length: total };
-    if (all) return { logits, cache };
+    // One new position per row (every decoding step): the logits are already `[batch, V]`.
+    if (all || n === 1) return { logits, cache };
     const last = new Float32Array(batch * V);
     for (let b = 0; b < batch; b++) last.set(logits.subarray((b * n + n - 1) * V, (b * n + n) * V), b * V);
     return { logits: last, cache };
