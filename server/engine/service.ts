@@ -42,6 +42,8 @@ interface Loaded {
 export class InferenceService {
   private loaded: Loaded | undefined;
   private pool: { key: string; lookup: ItemLookup; indexes: IndexLookup[] } | undefined;
+  /** The code vocabulary (and its lazily filled trie) of the last pool, model and grammar. */
+  private vocabulary: { lookup: ItemLookup; tokenizer: TextTokenizer; grammar: string; codes: CodeVocabulary } | undefined;
 
   /** The engine for a model folder and provider, loading it (and releasing the previous one) when needed. */
   async engineFor(model: string, provider: ProviderSetting, onProgress?: (e: ProgressEvent) => void): Promise<Loaded> {
@@ -60,6 +62,7 @@ export class InferenceService {
     const key = files.join('\n');
     if (this.pool?.key !== key) {
       for (const index of this.pool?.indexes ?? []) index.close();
+      this.vocabulary = undefined;
       const indexes = files.map((f) => openIndex(f));
       this.pool = { key, lookup: mergeLookups(indexes), indexes };
     }
@@ -74,7 +77,12 @@ export class InferenceService {
     if (req.decoding.constrained && lookup.size === 0) {
       throw new Error('constrained decoding needs the valid codes of an alignment table: add one to reclens.alignment.paths, or turn off reclens.inference.constrained');
     }
-    const codes = new CodeVocabulary(grammar, loaded.tokenizer, lookup);
+    const grammarKey = JSON.stringify(grammar.spec);
+    const v = this.vocabulary;
+    const codes =
+      v && v.lookup === lookup && v.tokenizer === loaded.tokenizer && v.grammar === grammarKey
+        ? v.codes
+        : (this.vocabulary = { lookup, tokenizer: loaded.tokenizer, grammar: grammarKey, codes: new CodeVocabulary(grammar, loaded.tokenizer, lookup) }).codes;
     const record = await runInference({
       user: req.user,
       engine: loaded.engine,
@@ -96,6 +104,7 @@ export class InferenceService {
   async release(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;
+    this.vocabulary = undefined;
     await loaded?.engine.dispose();
   }
 
