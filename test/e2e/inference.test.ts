@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { chooseRow, demoCopyWorkbench, editorGroups, notificationText, quickTitle, rowTexts, tabLabels, withLog, writeSettings } from './editor-helpers';
+import { chooseRow, demoCopyWorkbench, editorGroups, notificationText, quickRows, quickTitle, rowTexts, tabLabels, withLog, writeSettings } from './editor-helpers';
 import { elapsed, eventually } from './harness';
 
 describe('inference from the command palette', () => {
@@ -230,9 +230,16 @@ describe('inference from the command palette', () => {
       // code-server's file dialog is a quick input that takes a path.
       const input = w().page.locator('.quick-input-widget:visible input');
       await input.waitFor();
-      await input.fill(path.join(demo.dir(), 'extra.jsonl'));
-      await w().page.waitForTimeout(500);
-      await w().page.keyboard.press('Enter');
+      const file = path.join(demo.dir(), 'extra.jsonl');
+      await input.fill(file);
+      // The dialog completes paths as they are typed: accept only once it shows the file, and
+      // press Enter again if the first one was taken by the completion instead of the dialog.
+      await eventually(() => input.inputValue(), (v) => v.endsWith('extra.jsonl'), 'the path in the file dialog', 10_000);
+      const next = quickRows(w()).filter({ hasText: 'Add to the item tables' }).first();
+      for (let attempt = 0; attempt < 3 && !(await next.isVisible()); attempt++) {
+        await w().page.keyboard.press('Enter');
+        await next.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      }
       await chooseRow(w(), 'Add to the item tables');
       await eventually(async () => fs.readFileSync(path.join(demo.dir(), '.vscode', 'settings.json'), 'utf8'), (t) => /"items\.json",\s*"world\/pid2sid\.parquet",\s*"extra\.jsonl"/.test(t), 'the table added to the setting');
       await eventually(() => w().statusBarText(), (t) => t.some((s) => /· 3,041 items/.test(s)), 'the status bar counting the extra item');
