@@ -231,10 +231,15 @@ describe('inference from the command palette', () => {
       const input = w().page.locator('.quick-input-widget:visible input');
       await input.waitFor();
       const file = path.join(demo.dir(), 'extra.jsonl');
-      await input.fill(file);
-      // The dialog completes paths as they are typed: accept only once it shows the file, and
-      // press Enter again if the first one was taken by the completion instead of the dialog.
-      await eventually(() => input.inputValue(), (v) => v.endsWith('extra.jsonl'), 'the path in the file dialog', 10_000);
+      // The dialog writes its starting folder into the input once it has read it, which can
+      // overwrite a path typed before; type it again until it stays. Then accept it, pressing
+      // Enter again if the first one was taken by the path completion instead of the dialog.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        await input.fill(file);
+        await w().page.waitForTimeout(300);
+        if ((await input.inputValue()).endsWith('extra.jsonl')) break;
+      }
+      assert.ok((await input.inputValue()).endsWith('extra.jsonl'), `the file dialog shows ${await input.inputValue()}`);
       const next = quickRows(w()).filter({ hasText: 'Add to the item tables' }).first();
       for (let attempt = 0; attempt < 3 && !(await next.isVisible()); attempt++) {
         await w().page.keyboard.press('Enter');
