@@ -8,23 +8,13 @@
  * demo/build/model/evaluate.py (greedy thinking, constrained beam 30, the
  * ten best codes not in the history).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { CodeVocabulary } from '../server/engine/codes';
-import { OnnxEngine } from '../server/engine/engine';
 import { runInference } from '../server/engine/infer';
-import { readModelFolder } from '../server/engine/model-folder';
-import { OnnxDecoder } from '../server/engine/session';
-import { loadTokenizer } from '../server/engine/tokenizer';
-import { defaultDecoding, defaultPrompt, type DecodeSettings, type InferenceRecord, type ProviderSetting } from '../server/engine/types';
-import { codeKey, resolveGrammar } from '../server/items/grammar';
+import { topIndexes } from '../server/engine/sampling';
+import type { DecodeSettings, InferenceRecord, ProviderSetting } from '../server/engine/types';
+import { codeKey } from '../server/items/grammar';
 import type { ItemLookup } from '../server/items/lookup';
-import { createMemoryLookup } from '../server/items/memory-lookup';
-import { loadTable } from '../server/items/table';
 import type { UserRecord } from '../server/users/types';
-
-const root = path.join(__dirname, '..');
-const { grammar } = resolveGrammar('openonerec', null);
+import { demoInput, demoWorld, loadDemoModel, type DemoModel } from '../test/support/demo-engine';
 
 export interface EngineBench {
   provider: string;
@@ -48,48 +38,17 @@ export interface RecallRow {
   seconds: number;
 }
 
+const run = (m: DemoModel, lookup: ItemLookup, user: UserRecord, decoding: Partial<DecodeSettings>): Promise<InferenceRecord> => runInference(demoInput(m, lookup, user, decoding));
+
+/** The held-out users of the demo world. */
 function world(): { lookup: ItemLookup; users: UserRecord[] } {
-  const file = path.join(root, 'demo', 'world', 'items.json');
-  const lookup = createMemoryLookup(loadTable(file, fs.readFileSync(file, 'utf8'), grammar).items, [file]);
-  const users = fs
-    .readFileSync(path.join(root, 'demo', 'world', 'users.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { user: string; split: string; history: number[]; targets: number[] })
-    .filter((u) => u.split === 'test')
-    .map((u) => {
-      const item = (p: number) => ({ id: String(p), levels: lookup.byId(String(p))!.levels });
-      return { id: u.user, history: u.history.map(item), targets: u.targets.map(item), split: u.split, source: { path: 'users.jsonl' } };
-    });
-  return { lookup, users };
-}
-
-async function load(name: string, provider: ProviderSetting) {
-  const folder = readModelFolder(path.join(root, 'demo', 'models', name));
-  const tokenizer = loadTokenizer(folder);
-  const engine = new OnnxEngine(await OnnxDecoder.load(folder, provider), tokenizer);
-  return { folder, tokenizer, engine };
-}
-
-type Loaded = Awaited<ReturnType<typeof load>>;
-
-function run(m: Loaded, lookup: ItemLookup, user: UserRecord, decoding: Partial<DecodeSettings>): Promise<InferenceRecord> {
-  return runInference({
-    user,
-    engine: m.engine,
-    tokenizer: m.tokenizer,
-    codes: new CodeVocabulary(grammar, m.tokenizer, lookup),
-    grammar,
-    decoding: { ...defaultDecoding, ...decoding },
-    prompt: defaultPrompt,
-    eos: m.folder.config.eos,
-    model: m.folder.dir,
-  });
+  const { lookup, users } = demoWorld();
+  return { lookup, users: users.filter((u) => u.split === 'test') };
 }
 
 export async function benchEngine(provider: ProviderSetting = 'cpu', n = 20): Promise<EngineBench> {
   const { lookup, users } = world();
-  const m = await load('final', provider);
+  const m = await loadDemoModel('final', provider);
   const sample = users.slice(0, n);
   await run(m, lookup, sample[0], { temperature: 0 }); // warm-up
   let tokens = 0;
@@ -135,7 +94,7 @@ export async function benchEngine(provider: ProviderSetting = 'cpu', n = 20): Pr
   const steps = 96;
   const context = m.tokenizer.encode(`${sample[0].id} <think>\n`);
   const decoder = m.engine.decoder;
-  const argmax = (row: Float32Array): number => row.reduce((best, x, i, a) => (x > a[best] ? i : best), 0);
+  const argmax = (row: Float32Array): number => topIndexes(row, 1)[0];
   let t0 = performance.now();
   let { logits, cache } = await decoder.forward([context], decoder.emptyCache(1));
   const kvTokens: number[] = [];
@@ -175,7 +134,7 @@ export async function benchRecall(provider: ProviderSetting = 'cpu'): Promise<Re
   const { lookup, users } = world();
   const rows: RecallRow[] = [];
   for (const name of ['early', 'final']) {
-    const m = await load(name, provider);
+    const m = await loadDemoModel(name, provider);
     for (const mode of ['non-thinking', 'thinking'] as const) {
       const t0 = performance.now();
       let recall = 0;

@@ -1,11 +1,5 @@
-/** mulberry32: a small, fast, seedable PRNG, so generated fixtures, benchmark tables and the demo world are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * The seedable PRNG of generated fixtures, benchmark tables and the demo world: the engine's
+ * own (mulberry32), so every run draws the same numbers.
+ */
+export { seededRandom as mulberry32 } from '../../server/engine/sampling';

@@ -11,52 +11,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CodeVocabulary } from '../../server/engine/codes';
-import { CancelledError, OnnxEngine } from '../../server/engine/engine';
+import { CancelledError } from '../../server/engine/engine';
 import { runInference, type InferenceInput } from '../../server/engine/infer';
-import { ModelError, readModelFolder, type ModelFolder } from '../../server/engine/model-folder';
+import { ModelError, readModelFolder } from '../../server/engine/model-folder';
 import { buildPrompt } from '../../server/engine/prompt';
 import { chooseToken, logSumExp, seededRandom, topIndexes } from '../../server/engine/sampling';
 import { OnnxDecoder } from '../../server/engine/session';
-import { loadTokenizer, type TextTokenizer } from '../../server/engine/tokenizer';
-import { defaultDecoding, defaultPrompt, type DecodeSettings } from '../../server/engine/types';
-import { formatCode, resolveGrammar } from '../../server/items/grammar';
+import { defaultPrompt, type DecodeSettings } from '../../server/engine/types';
+import { formatCode } from '../../server/items/grammar';
 import type { ItemRecord } from '../../server/items/lookup';
 import { createMemoryLookup } from '../../server/items/memory-lookup';
-import { loadTable } from '../../server/items/table';
 import type { UserRecord } from '../../server/users/types';
+import { demoInput, demoModels, demoWorld, grammar, loadDemoModel, worldItemsPath, type DemoModel } from '../support/demo-engine';
 
-const root = path.join(__dirname, '..', '..');
-const models = path.join(root, 'demo', 'models');
-const { grammar } = resolveGrammar('openonerec', null);
-const itemsPath = path.join(root, 'demo', 'world', 'items.json');
-const allItems = loadTable(itemsPath, fs.readFileSync(itemsPath, 'utf8'), grammar).items;
-const world = createMemoryLookup(allItems, [itemsPath]);
-const rawUsers = fs
-  .readFileSync(path.join(root, 'demo', 'world', 'users.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as { user: string; split: string; history: number[]; targets: number[] });
-
-function user(id: string): UserRecord {
-  const raw = rawUsers.find((u) => u.user === id)!;
-  const item = (pid: number) => {
-    const r = world.byId(String(pid))!;
-    return { id: r.id, levels: r.levels };
-  };
-  return { id, history: raw.history.map(item), targets: raw.targets.map(item), split: raw.split, source: { path: 'users.jsonl', line: 1 } };
-}
-
-interface Loaded {
-  folder: ModelFolder;
-  tokenizer: TextTokenizer;
-  engine: OnnxEngine;
-}
-
-async function load(name: string): Promise<Loaded> {
-  const folder = readModelFolder(path.join(models, name));
-  const tokenizer = loadTokenizer(folder);
-  return { folder, tokenizer, engine: new OnnxEngine(await OnnxDecoder.load(folder, 'cpu'), tokenizer) };
-}
+const { items: allItems, lookup: world, users } = demoWorld();
+const itemsPath = worldItemsPath;
+const models = demoModels;
+const user = (id: string): UserRecord => users.find((u) => u.id === id)!;
+const load = (name: string): Promise<DemoModel> => loadDemoModel(name);
 
 describe('sampling', () => {
   test('the seeded generator repeats its sequence and differs across seeds', () => {
@@ -169,8 +141,8 @@ describe('model folder', () => {
 });
 
 describe('engine on the demo model', () => {
-  let final: Loaded;
-  let early: Loaded;
+  let final: DemoModel;
+  let early: DemoModel;
   before(async () => {
     final = await load('final');
     early = await load('early');
@@ -180,17 +152,8 @@ describe('engine on the demo model', () => {
     await early.engine.dispose();
   });
 
-  const input = (m: Loaded, u: UserRecord, decoding: Partial<DecodeSettings>, lookup = world): InferenceInput => ({
-    user: u,
-    engine: m.engine,
-    tokenizer: m.tokenizer,
-    codes: new CodeVocabulary(grammar, m.tokenizer, lookup),
-    grammar,
-    decoding: { ...defaultDecoding, ...decoding },
-    prompt: defaultPrompt,
-    eos: m.folder.config.eos,
-    model: m.folder.dir,
-    checkpoint: m.folder.checkpoint,
+  const input = (m: DemoModel, u: UserRecord, decoding: Partial<DecodeSettings>, lookup = world): InferenceInput => ({
+    ...demoInput(m, lookup, u, decoding),
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
 
