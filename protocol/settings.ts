@@ -7,7 +7,7 @@
 import type { TableSpec } from '../server/items/sources/types';
 import type { GrammarSpec, PresetName } from '../server/items/types';
 import type { Stage } from '../server/trace/model';
-import { defaultDecoding, defaultPrompt, type InferenceMode, type ProviderSetting } from '../server/engine/types';
+import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetting } from '../server/engine/types';
 
 /** A reasoning layer and the headings that start it in free-text thinking. */
 export interface LayerSpec {
@@ -31,21 +31,8 @@ export interface ReclensSettings {
   inference: InferenceSettings;
 }
 
-/** Decoding and prompt settings of single-user inference (`reclens.inference.*`). */
-export interface InferenceSettings {
-  mode: InferenceMode;
-  beams: number;
-  numReturn: number;
-  thinkingSamples: number;
-  temperature: number;
-  topP: number;
-  topK: number;
-  seed: number;
-  maxThinkingTokens: number;
-  constrained: boolean;
-  historyLength: number;
-  promptTemplate: string;
-}
+/** Decoding and prompt settings of single-user inference (`reclens.inference.*`): the engine's decoding settings (less the recorded alternatives) and the prompt's template and history length. */
+export type InferenceSettings = Omit<DecodeSettings, 'alternatives'> & { historyLength: number; promptTemplate: string };
 
 /** Default layers: OneReason's R0–R3 as public sources describe them, English and Chinese headings. */
 export const defaultLayers: LayerSpec[] = [
@@ -68,17 +55,13 @@ export const defaultSettings: ReclensSettings = {
   model: { path: '', executionProvider: 'auto' },
   users: { paths: [] },
   inference: {
-    mode: defaultDecoding.mode,
-    beams: defaultDecoding.beams,
-    numReturn: defaultDecoding.numReturn,
-    thinkingSamples: defaultDecoding.thinkingSamples,
-    temperature: defaultDecoding.temperature,
-    topP: defaultDecoding.topP,
-    topK: defaultDecoding.topK,
-    seed: defaultDecoding.seed,
-    maxThinkingTokens: defaultDecoding.maxThinkingTokens,
-    constrained: defaultDecoding.constrained,
+    ...inferenceDefaults(),
     historyLength: defaultPrompt.historyLength,
     promptTemplate: defaultPrompt.template,
   },
 };
+
+function inferenceDefaults(): Omit<DecodeSettings, 'alternatives'> {
+  const { alternatives: _, ...rest } = defaultDecoding;
+  return rest;
+}

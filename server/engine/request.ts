@@ -13,20 +13,10 @@ import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetti
 export type DecodeOverrides = Partial<Omit<DecodeSettings, 'alternatives'>> & { model?: string; provider?: ProviderSetting };
 
 export function decodeSettings(settings: ReclensSettings, overrides: DecodeOverrides = {}): DecodeSettings {
-  const s = settings.inference;
-  const merged: DecodeSettings = {
-    mode: overrides.mode ?? s.mode,
-    beams: overrides.beams ?? s.beams,
-    numReturn: overrides.numReturn ?? s.numReturn,
-    thinkingSamples: overrides.thinkingSamples ?? s.thinkingSamples,
-    temperature: overrides.temperature ?? s.temperature,
-    topP: overrides.topP ?? s.topP,
-    topK: overrides.topK ?? s.topK,
-    seed: overrides.seed ?? s.seed,
-    maxThinkingTokens: overrides.maxThinkingTokens ?? s.maxThinkingTokens,
-    constrained: overrides.constrained ?? s.constrained,
-    alternatives: defaultDecoding.alternatives,
-  };
+  const { historyLength: _history, promptTemplate: _template, ...configured } = settings.inference;
+  // Only the decoding settings a caller may change, and only those it gave (a client may send more).
+  const given = Object.fromEntries(Object.entries(overrides).filter(([k, v]) => k in configured && v !== undefined)) as Partial<DecodeSettings>;
+  const merged: DecodeSettings = { ...configured, ...given, alternatives: defaultDecoding.alternatives };
   merged.numReturn = Math.min(merged.numReturn, merged.beams);
   return merged;
 }
