@@ -2,6 +2,7 @@
  * A real LSP client for tests: spawns `dist/server.js --stdio` and talks
  * JSON-RPC to it over the child's pipes.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +19,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  ResponseError,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -198,3 +200,13 @@ export async function waitForStatus(client: TestClient, accept: (s: StatusParams
   }
 }
 
+/** The ResponseError a request rejected with (fails the test when it succeeded or failed otherwise). */
+export async function responseError(p: Promise<unknown>): Promise<ResponseError<unknown>> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ResponseError, `not a ResponseError: ${String(e)}`);
+    return e;
+  }
+  return assert.fail('the request succeeded');
+}

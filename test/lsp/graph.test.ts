@@ -9,25 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ResponseError } from 'vscode-languageserver-protocol/node';
 import type { GraphDiff, TraceGraph } from '../../protocol/graph';
 import { DiffRequest, GraphRequest, type DiffParams, type GraphParams } from '../../protocol/messages';
-import { positionOf, repoRoot, startClient, waitForStatus, type TestClient } from './client';
+import { positionOf, repoRoot, responseError, startClient, waitForStatus, type TestClient } from './client';
 
 const demo = path.join(repoRoot, 'demo');
 const u1024 = path.join(demo, 'traces', 'u1024.rtrace');
 const dump = path.join(demo, 'traces', 'benchmark.json');
 const uri = (file: string): string => pathToFileURL(file).toString();
-
-async function responseError(p: Promise<unknown>): Promise<ResponseError<unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ResponseError, `not a ResponseError: ${String(e)}`);
-    return e;
-  }
-  return assert.fail('the request succeeded');
-}
 
 describe('graph requests with the demo beauty table', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-lsp-graph-'));

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, HoverRequest, LSPErrorCodes, ResponseError, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, HoverRequest, LSPErrorCodes, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import {
   InferProgressNotification,
   InferRequest,
@@ -21,7 +21,7 @@ import {
   type UsersResult,
 } from '../../protocol/messages';
 import type { DecodeOverrides } from '../../server/engine/request';
-import { positionOf, repoRoot, startClient, waitForStatus, type TestClient } from './client';
+import { positionOf, repoRoot, responseError, startClient, waitForStatus, type TestClient } from './client';
 
 const world = path.join(repoRoot, 'demo', 'world');
 const pid2sid = path.join(world, 'pid2sid.parquet');
@@ -49,17 +49,6 @@ async function waitFor<T>(what: string, check: () => T | undefined, ms = 30_000)
     if (Date.now() > until) throw new Error(`no ${what} within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** The ResponseError a request rejected with. */
-async function responseError(p: Promise<unknown>): Promise<ResponseError<unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ResponseError, `not a ResponseError: ${String(e)}`);
-    return e;
-  }
-  return assert.fail('the request succeeded');
 }
 
 describe('inference requests with the demo table, users and model', () => {
