@@ -11,7 +11,7 @@ import { findWorkspaceSettings } from '../config/workspace-settings';
 import { CancelledError } from '../engine/engine';
 import { inferenceRequest, type DecodeOverrides } from '../engine/request';
 import { InferenceService } from '../engine/service';
-import { renderTrace } from '../engine/trace';
+import { renderTrace } from '../trace/rtrace/from-record';
 import type { InferenceMode, ProgressEvent, ProviderSetting } from '../engine/types';
 import { loadUsers } from '../users/load';
 import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';

@@ -21,7 +21,7 @@ import type { ResolvedSettings } from '../config/settings';
 import { CancelledError } from '../engine/engine';
 import { inferenceRequest } from '../engine/request';
 import { EngineSupervisor } from '../engine/supervisor';
-import { renderTrace } from '../engine/trace';
+import { renderTrace } from '../trace/rtrace/from-record';
 import type { ItemLookup } from '../items/lookup';
 import { formatProblem } from '../items/sources/problems';
 import { loadUsers } from '../users/load';

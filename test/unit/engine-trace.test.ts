@@ -14,7 +14,7 @@ import { compileGrammar, presetSpec, resolveGrammar } from '../../server/items/g
 import type { ItemRecord } from '../../server/items/lookup';
 import { createMemoryLookup } from '../../server/items/memory-lookup';
 import { loadTable } from '../../server/items/table';
-import { renderTrace, traceFromRecord, type TraceContext } from '../../server/engine/trace';
+import { renderTrace, traceFromRecord, type TraceContext } from '../../server/trace/rtrace/from-record';
 import { defaultDecoding, type Candidate, type InferenceRecord, type TokenRecord } from '../../server/engine/types';
 import type { Analysis } from '../../server/trace/model';
 import { analyzeRtrace, readTrace, type TraceValue } from '../../server/trace/rtrace';

@@ -46,17 +46,17 @@
  * - Notes give an item's title (else caption, clipped to 120 characters),
  *   found by id, else by code (most popular item first).
  */
-import type { LayerSpec } from '../../protocol/settings';
-import { scanCodes, type CompiledGrammar } from '../items/grammar';
-import type { ItemLookup } from '../items/lookup';
-import type { Span } from '../items/types';
-import { splitLayers } from '../trace/layers';
-import type { Stage } from '../trace/model';
-import { printTrace } from '../trace/rtrace/build';
-import { STAGE_RANK } from '../trace/rtrace/layers';
-import { RTRACE_VERSION } from '../trace/rtrace/spec';
-import type { AlternativeValue, DecodingValue, HistoryValue, LayerValue, RawValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from '../trace/rtrace/value';
-import type { Candidate, InferenceRecord, TokenRecord } from './types';
+import type { LayerSpec } from '../../../protocol/settings';
+import { scanCodes, type CompiledGrammar } from '../../items/grammar';
+import type { ItemLookup } from '../../items/lookup';
+import type { Span } from '../../items/types';
+import { splitLayers } from '../layers';
+import type { Stage } from '../model';
+import { printTrace } from './build';
+import { STAGE_RANK } from './layers';
+import { RTRACE_VERSION } from './spec';
+import type { AlternativeValue, DecodingValue, HistoryValue, LayerValue, RawValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from './value';
+import type { Candidate, InferenceRecord, TokenRecord } from '../../engine/types';
 
 /** What a trace needs besides the record: the code spelling, the layer scheme and, for titles, the items. */
 export interface TraceContext {
