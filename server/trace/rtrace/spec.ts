@@ -11,7 +11,7 @@ export const RTRACE_VERSION = 1;
 export const VERSION_DIRECTIVE = '%rtrace';
 
 /** Header keys in the order the printer writes them. */
-export const HEADER_KEYS = ['user', 'sample', 'model', 'checkpoint', 'mode', 'provider', 'decoding', 'created', 'source'] as const;
+export const HEADER_KEYS = ['user', 'sample', 'model', 'checkpoint', 'task', 'level', 'mode', 'domain', 'layers', 'provider', 'decoding', 'created', 'source'] as const;
 export type HeaderKey = (typeof HEADER_KEYS)[number];
 
 /** Header keys with this prefix are free-form extensions that readers keep but do not interpret. */

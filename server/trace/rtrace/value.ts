@@ -15,7 +15,15 @@ export interface TraceHeader {
   sample?: string;
   model?: string;
   checkpoint?: string;
+  /** The benchmark task the trace belongs to (e.g. `challenge_recommendation_video_full`). */
+  task?: string;
+  /** OneReason-Bench capability level of the task: `R0`–`R3` or `general`. */
+  level?: string;
   mode?: Mode;
+  /** OneReason domain of the code stage (`video`, `prod`, `ad`, `living`, or `sid` for the generic begin token). */
+  domain?: string;
+  /** The layer scheme the trace's `[layer …]` sections are named after (e.g. `onereason`). */
+  layers?: string;
   provider?: string;
   /** Decoding settings in the order written (`temperature`, `top_p`, `top_k`, `seed`, `beams`, …). */
   decoding?: Record<string, DecodingValue>;
@@ -91,7 +99,7 @@ export interface TraceValue {
   raw: RawValue[];
 }
 
-const STRING_KEYS = ['user', 'sample', 'model', 'checkpoint', 'provider', 'created', 'source'] as const;
+const STRING_KEYS = ['user', 'sample', 'model', 'checkpoint', 'task', 'level', 'domain', 'layers', 'provider', 'created', 'source'] as const;
 
 /** The value of a parsed tree; parts that did not parse are left out (see `tree.problems`). */
 export function traceValueOf(tree: RtraceSyntax): TraceValue {
