@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TraceGraph } from '../protocol/graph';
-import { defaultLayers } from '../protocol/settings';
+import { defaultLayers } from '../protocol/layers';
 import { buildGraph } from '../server/graph/build';
 import { diffGraphs } from '../server/graph/diff';
 import { resolveGrammar } from '../server/items/grammar';

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { HoverRequest } from 'vscode-languageserver-protocol/node';
-import { defaultLayers } from '../protocol/settings';
+import { defaultLayers } from '../protocol/layers';
 import { resolveGrammar } from '../server/items/grammar';
 import { emptyLookup } from '../server/items/memory-lookup';
 import { hoverAt } from '../server/language/hover';

@@ -9,7 +9,7 @@
  * - full: plus every generation's reasoning steps (`analyzeBenchmark`).
  * Run: `node --import tsx bench/parse.ts [megabytes]`.
  */
-import { defaultLayers } from '../protocol/settings';
+import { defaultLayers } from '../protocol/layers';
 import { CodeList } from '../server/items/code-list';
 import { resolveGrammar } from '../server/items/grammar';
 import { analyzeBenchmark, BENCHMARK_KEEP_DEPTH, scanBenchmark } from '../server/trace/benchmark';

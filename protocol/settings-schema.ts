@@ -3,6 +3,7 @@
  * settings definition so descriptions and defaults never drift
  * (`npm run gen:settings` writes it; a test checks it).
  */
+import { LAYER_SCHEMES, STAGES } from './layers';
 import { defaultSettings } from './settings';
 
 const d = defaultSettings;
@@ -73,16 +74,29 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
     markdownDescription:
       'Alignment tables that say which item each code is: OpenOneRec Parquet (`pid2sid` joined with the `pid2caption` beside it), a OneRec-Think JSON object keyed by item id (`{"sid", "title", "categories"}`), or JSONL / CSV / TSV with an id, a code and text columns. An entry is a path or `{"path", "captions", "columns", "domain", "format"}`; several tables form one pool, the begin token\'s domain selecting among them. Relative paths are resolved against the first workspace folder. Tables are indexed once and cached.',
   },
+  'reclens.layerScheme': {
+    type: 'string',
+    enum: [...LAYER_SCHEMES],
+    enumDescriptions: [
+      "OneReason's three-layer, cognition-enhanced chain of thought: perception of the history, then persona → interest-expansion → transition-inference, then recommendation (layer names from public summaries of the OneReason paper).",
+      'OneRec-Think: perception, one interest-analysis layer, recommendation.',
+      'The four-layer scheme of earlier RecLens traces: perception, derivation, evolution, recommendation (R0–R3 are really OneReason-Bench task levels, not layers).',
+      'Your own layers, from `reclens.layers`.',
+    ],
+    default: d.layerScheme,
+    markdownDescription:
+      'How chains of thought are cut into layers, and which headings open each layer in free text (English and Chinese; `R0 Perception:`, `## Persona`, `**Interest expansion**`, `1. 用户画像：` …). Generic `Perception:` / `Cognition:` / `Recommendation:` headings are understood in every scheme. A trace that names its scheme in a `layers:` header is read with that scheme.',
+  },
   'reclens.layers': {
     type: 'array',
     default: d.layers,
     markdownDescription:
-      'Reasoning layers, in order, and the headings that start each one in free-text thinking (matched case-insensitively at the start of a line, e.g. `## Perception`, `R1:`, `【推导】`). Several layers may share a stage.',
+      'The layers of the `custom` `#reclens.layerScheme#`, in order, and the headings that start each one in free-text thinking (matched case-insensitively at the start of a line, e.g. `## Perception`, `R1:`, `【推导】`). Several layers may share a stage. Ignored unless the scheme is `custom`.',
     items: {
       type: 'object',
       properties: {
         name: { type: 'string', description: 'Layer name as shown in outlines and graphs.' },
-        stage: { type: 'string', enum: ['perception', 'cognition', 'recommendation'], description: 'The stage this layer belongs to.' },
+        stage: { type: 'string', enum: [...STAGES], description: 'The stage this layer belongs to.' },
         markers: { type: 'array', items: { type: 'string' }, description: 'Heading words that open this layer.' },
       },
       required: ['name', 'stage', 'markers'],

@@ -5,6 +5,7 @@
  * appeared, disappeared or changed, and how much history matched. Or the
  * whole `GraphDiff` as JSON.
  */
+import { analyzeContext } from '../config/settings';
 import * as path from 'node:path';
 import type { DiffNode, GraphDiff } from '../../protocol/graph';
 import { findWorkspaceSettings } from '../config/workspace-settings';
@@ -29,7 +30,7 @@ export async function withTraceWorkspace<T>(files: string[], flags: WorkspaceFla
   for (const p of result.problems) process.stderr.write(`reclens: ${p}\n`);
   try {
     const { grammar, settings } = ws.resolved;
-    return run({ grammar, layers: settings.layers }, { grammar, lookup: result.lookup });
+    return run(analyzeContext({ grammar, settings }), { grammar, lookup: result.lookup });
   } finally {
     store.dispose();
   }

@@ -1,4 +1,5 @@
 /** Entry of `dist/cli.js` (`reclens`): the engine's features in a terminal. */
+import { analyzeContext } from '../config/settings';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkFile, formatProblem } from './check';
 import { diffCommand } from './diff-command';
@@ -190,7 +191,7 @@ async function check(files: string[], flags: WorkspaceFlags, json: boolean): Pro
   const { store, result } = await loadItems(ws, true);
   for (const p of result.problems) process.stderr.write(`reclens: ${p}\n`);
   const { grammar, settings } = ws.resolved;
-  const context = { grammar, layers: settings.layers };
+  const context = analyzeContext({ grammar, settings });
   const env = { grammar, lookup: result.lookup };
   const all = files.flatMap((file) => checkFile(file, context, env, settings.diagnostics.unknownCodes));
   store.dispose();

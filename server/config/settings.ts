@@ -3,9 +3,11 @@
  * wrong) into complete settings plus the compiled grammar, with messages for
  * every value that could not be used.
  */
-import { defaultSettings, type InferenceSettings, type LayerSpec, type ReclensSettings } from '../../protocol/settings';
+import { LAYER_SCHEMES, schemeLayers, STAGES, withGenericLayers, type LayerSchemeName, type LayerSpec } from '../../protocol/layers';
+import { defaultSettings, type InferenceSettings, type ReclensSettings } from '../../protocol/settings';
+import type { AnalyzeContext } from '../trace/model';
 import { resolveGrammar, type CompiledGrammar } from '../items/grammar';
-import type { GrammarSpec, PresetName } from '../items/types';
+import type { GrammarSpec, PresetName } from '../../protocol/items';
 
 export interface ResolvedSettings {
   settings: ReclensSettings;
@@ -13,8 +15,6 @@ export interface ResolvedSettings {
   /** One message per setting that was ignored, naming the setting and what to do. */
   errors: string[];
 }
-
-const stages = new Set(['perception', 'cognition', 'recommendation']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -37,12 +37,7 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
     else errors.push('reclens.alignment.paths must be a list of table paths, or of objects with a "path" (and optional "captions", "columns", "domain", "format"); ignored.');
   }
 
-  let layers = d.layers;
-  if (r.layers !== undefined) {
-    const bad = !Array.isArray(r.layers) || r.layers.length === 0 || !r.layers.every(isLayer);
-    if (bad) errors.push('reclens.layers must be a non-empty list of { "name", "stage": perception|cognition|recommendation, "markers": [..] }; using the default layers.');
-    else layers = r.layers as LayerSpec[];
-  }
+  const { scheme, layers } = resolveLayerScheme(r, errors);
 
   const hints = isObject(r.inlayHints) ? r.inlayHints : {};
   const diagnostics = isObject(r.diagnostics) ? r.diagnostics : {};
@@ -52,6 +47,7 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
     settings: {
       itemicTokens: { preset: error ? 'openonerec' : preset, custom },
       alignment: { paths },
+      layerScheme: scheme,
       layers,
       inlayHints: { enabled: typeof hints.enabled === 'boolean' ? hints.enabled : d.inlayHints.enabled, maxLength },
       diagnostics: { unknownCodes: typeof diagnostics.unknownCodes === 'boolean' ? diagnostics.unknownCodes : d.diagnostics.unknownCodes },
@@ -66,13 +62,41 @@ function isTableEntry(v: unknown): boolean {
   return typeof v === 'string' || (isObject(v) && typeof v.path === 'string' && v.path.length > 0);
 }
 
+/** `reclens.layerScheme` and the `custom` scheme's `reclens.layers`, with a message for each value that cannot be used. */
+function resolveLayerScheme(r: Record<string, unknown>, errors: string[]): { scheme: LayerSchemeName; layers: LayerSpec[] } {
+  const d = defaultSettings;
+  let scheme = d.layerScheme;
+  if (r.layerScheme !== undefined) {
+    if ((LAYER_SCHEMES as readonly unknown[]).includes(r.layerScheme)) scheme = r.layerScheme as LayerSchemeName;
+    else errors.push(`reclens.layerScheme must be ${LAYER_SCHEMES.join(', ')} (found ${JSON.stringify(r.layerScheme)}); using "${d.layerScheme}".`);
+  }
+  let layers = d.layers;
+  if (r.layers !== undefined && !(Array.isArray(r.layers) && r.layers.length === 0)) {
+    if (!Array.isArray(r.layers) || !r.layers.every(isLayer)) errors.push(`reclens.layers must be a list of { "name", "stage": ${STAGES.join('|')}, "markers": [..] }; ignored.`);
+    else layers = r.layers as LayerSpec[];
+  }
+  if (scheme === 'custom' && layers.length === 0) {
+    errors.push(`reclens.layerScheme is "custom" but reclens.layers lists no layers; using "${d.layerScheme}". Add your layers to reclens.layers.`);
+    scheme = d.layerScheme;
+  } else if (scheme !== 'custom' && layers.length > 0) {
+    errors.push(`reclens.layers is set but reclens.layerScheme is "${scheme}", so it is not used; set reclens.layerScheme to "custom" to read thinking with your layers.`);
+  }
+  return { scheme, layers };
+}
+
+/** What analysers need from resolved settings: the grammar and the layers of the scheme (generic layers included). */
+export function analyzeContext(resolved: Pick<ResolvedSettings, 'settings' | 'grammar'>): AnalyzeContext {
+  const { layerScheme, layers } = resolved.settings;
+  return { grammar: resolved.grammar, layers: withGenericLayers(schemeLayers(layerScheme, layers)), scheme: layerScheme, customLayers: layers };
+}
+
 function isLayer(v: unknown): v is LayerSpec {
   return (
     isObject(v) &&
     typeof v.name === 'string' &&
     v.name.length > 0 &&
     typeof v.stage === 'string' &&
-    stages.has(v.stage) &&
+    (STAGES as readonly unknown[]).includes(v.stage) &&
     Array.isArray(v.markers) &&
     v.markers.every((m) => typeof m === 'string')
   );

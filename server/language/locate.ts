@@ -1,6 +1,6 @@
 /** Finding what sits at a document offset: a code, a step id, an evidence link. */
 import type { CodeList } from '../items/code-list';
-import type { CodeMatch } from '../items/types';
+import type { CodeMatch, Span } from '../items/types';
 import type { Analysis, EvidenceLink, Step, TraceUnit } from '../trace/model';
 
 /** The code whose span contains `offset` (end inclusive, so a cursor right after a code still finds it). */
@@ -9,7 +9,12 @@ export function codeAt(codes: CodeList, offset: number): CodeMatch | undefined {
 }
 
 /** A step's id, or an evidence link (of a step or of a recommendation). */
-export type StepTarget = { trace: TraceUnit; step: Step; link?: undefined } | { trace: TraceUnit; link: EvidenceLink };
+export type StepTarget = { trace: TraceUnit; step: Step; link?: undefined } | { trace: TraceUnit; link: WrittenLink };
+
+/** A link whose id is written in the document. */
+type WrittenLink = EvidenceLink & { span: Span };
+
+const written = (link: EvidenceLink): link is WrittenLink => link.span !== undefined;
 
 const inside = (s: { start: number; end: number }, offset: number): boolean => offset >= s.start && offset <= s.end;
 
@@ -20,11 +25,11 @@ export function stepTargetAt(analysis: Analysis, offset: number): StepTarget | u
     for (const step of trace.steps) {
       if (!inside(step.span, offset)) continue;
       if (inside(step.idSpan, offset)) return { trace, step };
-      for (const link of step.evidence) if (inside(link.span, offset)) return { trace, link };
+      for (const link of step.evidence) if (written(link) && inside(link.span, offset)) return { trace, link };
     }
     for (const rec of trace.recommendations ?? []) {
       if (!inside(rec.span, offset)) continue;
-      for (const link of rec.evidence) if (inside(link.span, offset)) return { trace, link };
+      for (const link of rec.evidence) if (written(link) && inside(link.span, offset)) return { trace, link };
     }
   }
   return undefined;

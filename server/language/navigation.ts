@@ -36,6 +36,6 @@ export function referencesAt(analysis: Analysis, offset: number, includeDeclarat
   const id = target.link ? target.link.target : target.step.id;
   const spans: Span[] = [];
   if (includeDeclaration) for (const step of target.trace.steps) if (step.id === id) spans.push(step.idSpan);
-  for (const link of linksOf(target.trace)) if (link.target === id) spans.push(link.span);
+  for (const link of linksOf(target.trace)) if (link.target === id && link.span) spans.push(link.span);
   return spans.sort((a, b) => a.start - b.start);
 }

@@ -27,7 +27,7 @@ export function semanticTokens(analysis: Analysis, range: Span = { start: 0, end
     if (trace.span.end < range.start || trace.span.start > range.end) continue;
     // A history step of a dump has its code as its id: the code's own tokens colour it.
     for (const step of trace.steps) if (step.idSpan.end > step.idSpan.start && !analysis.codes.at(step.idSpan.start)) out.push({ span: step.idSpan, type: 'variable', declaration: true });
-    for (const link of linksOf(trace)) out.push({ span: link.span, type: 'variable' });
+    for (const link of linksOf(trace)) if (link.span) out.push({ span: link.span, type: 'variable' });
   }
   return out.sort((a, b) => a.span.start - b.span.start);
 }

@@ -19,7 +19,8 @@ import { decodedOf, keyOf, keySpanOf, member, spanOf, textOf } from './json/tree
 import { LineIndex } from './lines';
 import type { Analysis, AnalyzeContext, GroundTruthItem, OutlineNode, Problem, Recommendation, Step, TraceUnit } from './model';
 import { drain, SLICE_CHARS, type Sliced } from './slices';
-import { historyIndex, historySteps, reasoning } from './steps';
+import { historyCodes, historySteps, reasoning } from './reasoning';
+import type { NamedCode } from './steps';
 import { promptMode } from './thinking';
 
 /** Dumps bigger than this (characters) rebuild a generation's steps when asked for instead of keeping them. */
@@ -151,7 +152,7 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
   if (metadata) field(metadata);
 
   // What every generation of the sample shares: its history steps and ground truth.
-  let shared: { history: Step[]; byKey: Map<string, string>; groundTruth: GroundTruthItem[]; truthKeys: Set<string> } | undefined;
+  let shared: { history: Step[]; historyCodes: (NamedCode | undefined)[]; groundTruth: GroundTruthItem[]; truthKeys: Set<string> } | undefined;
   const sampleContext = (): NonNullable<typeof shared> => {
     if (shared) return shared;
     const history: Step[] = promptSpan ? historySteps(text, codes, codes.within(promptSpan)) : [];
@@ -162,14 +163,14 @@ function analyseSample(text: string, doc: JsonDoc, sample: JsonNode, id: string,
         groundTruth.push({ item: text.slice(cs.start, cs.end), span: cs, codeIndexes: [ci] });
       }
     }
-    const value = { history, byKey: historyIndex(codes, history), groundTruth, truthKeys: new Set(groundTruth.map((g) => codes.key(g.codeIndexes![0]))) };
+    const value = { history, historyCodes: historyCodes(codes, history), groundTruth, truthKeys: new Set(groundTruth.map((g) => codes.key(g.codeIndexes![0]))) };
     if (!lazy) shared = value;
     return value;
   };
   const reason = (gen: JsonNode): Reasoned => {
     const c = sampleContext();
     const decoded = decodedOf(doc, gen);
-    const r = reasoning({ text: decoded.text, from: 0, to: decoded.text.length, toDoc: decoded.toDoc, doc: text }, codes, ctx.layers, c.byKey);
+    const r = reasoning({ text: decoded.text, from: 0, to: decoded.text.length, toDoc: decoded.toDoc, doc: text }, codes, ctx, c.historyCodes);
     if (c.truthKeys.size > 0) for (const rec of r.recommendations) rec.hit = c.truthKeys.has(codes.key(rec.codeIndexes![0]));
     return { r, steps: [...c.history, ...r.steps], groundTruth: c.groundTruth };
   };

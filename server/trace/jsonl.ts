@@ -15,7 +15,7 @@ import { decodedOf, member, spanOf, textOf } from './json/tree';
 import { LineIndex } from './lines';
 import type { Analysis, AnalyzeContext, OutlineNode, Step, TraceUnit } from './model';
 import { drain, SLICE_CHARS, type Sliced } from './slices';
-import { historyIndex, historySteps, reasoning, type Counters, type ModelText } from './steps';
+import { historyCodes, historySteps, reasoning, type Counters, type ModelText } from './reasoning';
 import { promptMode } from './thinking';
 
 const KEEP_DEPTH = 6; // record → messages → message → content → part → text
@@ -133,11 +133,11 @@ function record(text: string, doc: JsonDoc, rec: JsonNode, fallbackId: string, c
       }
     }
   }
-  const byKey = historyIndex(codes, history);
+  const fullCodes = historyCodes(codes, history);
   const unit: TraceUnit = { id, span, mode, steps: [...history], recommendations: [] };
   const counters: Counters = { p: 0, c: 0, r: 0, rank: 0 };
   for (const a of assistant) {
-    const r = reasoning(a, codes, ctx.layers, byKey, counters);
+    const r = reasoning(a, codes, ctx, fullCodes, counters);
     unit.steps.push(...r.steps);
     unit.recommendations!.push(...r.recommendations);
     if (r.mode) unit.mode = r.mode;

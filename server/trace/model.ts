@@ -4,15 +4,14 @@
  * the LSP adapter and the CLI consume it. Offsets are UTF-16 code units into
  * the document text, half-open.
  */
-import type { LayerSpec } from '../../protocol/settings';
+import type { LayerSchemeName, LayerSpec, Stage } from '../../protocol/layers';
 import type { CompiledGrammar } from '../items/grammar';
 import type { CodeList } from '../items/code-list';
 import type { Span } from '../items/types';
 
 export type DocumentKind = 'rtrace' | 'benchmark' | 'jsonl' | 'text';
 
-/** The three stages of recommendation reasoning (DESIGN.md). */
-export type Stage = 'perception' | 'cognition' | 'recommendation';
+export type { Stage };
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -29,7 +28,8 @@ export interface Problem {
 export interface EvidenceLink {
   /** The id written in the link, e.g. `p2` or `h3`. */
   target: string;
-  span: Span;
+  /** Where the id is written; absent when the link was inferred from the text (a model's free-text thinking writes no ids). */
+  span?: Span;
 }
 
 /** A numbered reasoning step (explicit in `.rtrace`, or a layer block split out of free text). */
@@ -114,8 +114,12 @@ export interface Analysis {
   problems: Problem[];
 }
 
-/** What an analyser needs from the settings: the itemic-token grammar and the configured layers. */
+/** What an analyser needs from the settings: the itemic-token grammar and the layers of the configured scheme (generic layers included, see `withGenericLayers`). */
 export interface AnalyzeContext {
   grammar: CompiledGrammar;
   layers: LayerSpec[];
+  /** The scheme `layers` come from, for traces that name their own (`layers:` header). */
+  scheme?: LayerSchemeName;
+  /** `reclens.layers`: the `custom` scheme's layers. */
+  customLayers?: LayerSpec[];
 }

@@ -10,7 +10,7 @@ import { findCodes } from './codes';
 import type { Analysis, AnalyzeContext } from './model';
 import { drain, SLICE_CHARS, type Sliced } from './slices';
 import { splitLayers } from './layers';
-import { reasoning } from './steps';
+import { reasoning } from './reasoning';
 import { promptMode } from './thinking';
 
 /** Analyse plain text. */
@@ -36,12 +36,11 @@ export function* textSlices(text: string, ctx: AnalyzeContext): Sliced<Analysis>
     units.push({ start: 0, end: text.length, wrap: true });
   }
   const mode = promptMode(text);
-  const history = new Map<string, string>();
   units.forEach((u, i) => {
     // A headed document is read as thinking with no answer.
     const body = u.wrap ? `<think>${text.slice(u.start, u.end)}</think>` : text.slice(u.start, u.end);
     const shift = u.wrap ? u.start - '<think>'.length : u.start;
-    const r = reasoning({ text: body, from: 0, to: body.length, toDoc: (o) => Math.max(u.start, Math.min(u.end, o + shift)), doc: text }, codes, ctx.layers, history);
+    const r = reasoning({ text: body, from: 0, to: body.length, toDoc: (o) => Math.max(u.start, Math.min(u.end, o + shift)), doc: text }, codes, ctx, []);
     const id = units.length === 1 ? 'trace' : `trace ${i + 1}`;
     analysis.traces.push({ id, span: { start: u.start, end: u.end }, mode: r.mode ?? mode, steps: r.steps, recommendations: r.recommendations });
     analysis.problems.push(...r.problems);

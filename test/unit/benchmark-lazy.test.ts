@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateDump } from '../../bench/dump';
-import { defaultLayers } from '../../protocol/settings';
+import { defaultLayers } from '../../protocol/layers';
 import { compileGrammar, presetSpec } from '../../server/items/grammar';
 import { benchmarkSlices, scanBenchmark } from '../../server/trace/benchmark';
 import { drain } from '../../server/trace/slices';

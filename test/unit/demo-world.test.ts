@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { codeString } from '../../demo/build/model';
 import { generateWorld, writeWorld } from '../../demo/build/world';
-import { defaultLayers } from '../../protocol/settings';
+import { defaultLayers } from '../../protocol/layers';
 import { compileGrammar, presetSpec } from '../../server/items/grammar';
 import { openSource } from '../../server/items/sources/open';
 import type { ItemRow } from '../../server/items/sources/types';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { TraceGraph } from '../../protocol/graph';
-import { defaultLayers } from '../../protocol/settings';
+import { defaultLayers } from '../../protocol/layers';
 import { buildGraph, LABEL_LENGTH } from '../../server/graph/build';
 import { GraphError, selectTrace } from '../../server/graph/select';
 import { resolveGrammar } from '../../server/items/grammar';
@@ -130,7 +130,7 @@ describe('the demo benchmark dump', () => {
     const graph = buildGraph(analysis, text, unit, env);
     assert.equal(graph.nodes.length, unit.steps.length + unit.recommendations!.length + unit.groundTruth!.length);
     assert.equal(graph.edges.length, links(unit));
-    assert.deepEqual(graph.nodes.map((n) => n.id), ['h1', 'h2', 'h3', 'h4', 'p1', 'c1', 'r1', 'rec1', 'gt1']);
+    assert.deepEqual(graph.nodes.map((n) => n.id), ['h1', 'h2', 'h3', 'h4', 'p1', 'p2', 'p3', 'p4', 'c1', 'r1', 'rec1', 'gt1']);
     const p1 = graph.nodes.find((n) => n.id === 'p1')!;
     assert.equal(p1.label, '“Gentle Foaming Facial Cleanser” is a gentle foaming facial cleanser.');
     assert.equal(graph.nodes.find((n) => n.id === 'c1')!.label.startsWith('The user is building a complete morning routine'), true);

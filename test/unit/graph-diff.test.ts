@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { DiffNode, GraphDiff, TraceGraph } from '../../protocol/graph';
-import { defaultLayers } from '../../protocol/settings';
+import { defaultLayers } from '../../protocol/layers';
 import { buildGraph } from '../../server/graph/build';
 import { diffGraphs, MIN_SCORE, MIN_WORDS } from '../../server/graph/diff';
 import { selectTrace } from '../../server/graph/select';

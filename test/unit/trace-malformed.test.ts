@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultLayers } from '../../protocol/settings';
+import { defaultLayers } from '../../protocol/layers';
 import { compileGrammar, presetSpec } from '../../server/items/grammar';
 import { analyzeDocument } from '../../server/trace/analyze';
 import type { AnalyzeContext } from '../../server/trace/model';

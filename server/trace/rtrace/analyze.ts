@@ -3,12 +3,12 @@
  * settings — which stage each layer belongs to, what the itemic codes are —
  * and checked as a reasoning graph. Never throws.
  */
-import type { LayerSpec } from '../../../protocol/settings';
+import type { LayerSpec } from '../../../protocol/layers';
 import { CodeList } from '../../items/code-list';
 import type { CodeMatch, Span } from '../../items/types';
 import type { Analysis, AnalyzeContext, GroundTruthItem, Problem, Recommendation, Step, TraceUnit } from '../model';
 import { checkEvidence, type GraphEntry } from './evidence';
-import { checkSectionOrder, HISTORY_RANK, RECOMMENDATIONS_RANK, resolveLayers, STAGE_RANK } from './layers';
+import { checkSectionOrder, HISTORY_RANK, RECOMMENDATIONS_RANK, resolveLayers, STAGE_RANK, traceLayers } from './layers';
 import { lineNumbers } from './lines';
 import { buildFolds, buildOutline } from './outline';
 import { problem } from './problem';
@@ -36,7 +36,7 @@ interface Placed<N> {
 function analyze(text: string, ctx: AnalyzeContext): Analysis {
   const tree = parseRtraceSyntax(text);
   const problems: Problem[] = [...tree.problems];
-  const resolved = resolveLayers(tree.sections, ctx.layers, problems);
+  const resolved = resolveLayers(tree.sections, traceLayers(tree, ctx, problems), problems);
   checkSectionOrder(tree.sections, resolved, problems);
   const codes = scanDocument(text, tree, ctx.grammar, problems);
   for (const c of codes) for (const p of c.problems) problems.push({ span: p.span, severity: 'warning', code: `code/${p.kind}`, message: p.message });

@@ -46,14 +46,11 @@
  * - Notes give an item's title (else caption, clipped to 120 characters),
  *   found by id, else by code (most popular item first).
  */
-import type { LayerSpec } from '../../../protocol/settings';
-import { scanCodes, type CompiledGrammar } from '../../items/grammar';
+import type { LayerSchemeName, LayerSpec } from '../../../protocol/layers';
+import type { CompiledGrammar } from '../../items/grammar';
 import type { ItemLookup } from '../../items/lookup';
-import type { Span } from '../../items/types';
-import { splitLayers } from '../layers';
-import type { Stage } from '../model';
+import { answerEvidence, namedCodes, thinkingSteps, type NamedCode, type ThinkingStep } from '../steps';
 import { printTrace } from './build';
-import { STAGE_RANK } from './layers';
 import { RTRACE_VERSION } from './spec';
 import type { AlternativeValue, DecodingValue, HistoryValue, LayerValue, RawValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from './value';
 import type { Candidate, InferenceRecord, TokenRecord } from '../../engine/types';
@@ -61,29 +58,13 @@ import type { Candidate, InferenceRecord, TokenRecord } from '../../engine/types
 /** What a trace needs besides the record: the code spelling, the layer scheme and, for titles, the items. */
 export interface TraceContext {
   grammar: CompiledGrammar;
+  /** The layers of the scheme (generic layers included), as analysers get them. */
   layers: LayerSpec[];
+  /** The scheme's name, written in the `layers:` header so that the trace reads back with it. */
+  scheme?: LayerSchemeName;
   lookup?: ItemLookup;
 }
 
-interface Code {
-  levels: number[];
-  domain?: string;
-}
-
-/** A step while it is built: where its text lies in the sample and the codes it names. */
-interface Draft {
-  layer: LayerSpec;
-  span: Span;
-  text: string;
-  codes: Code[];
-  id: string;
-  evidence: string[];
-}
-
-const STAGE_LETTER: Record<Stage, string> = { perception: 'p', cognition: 'c', recommendation: 'r' };
-const BULLET = /^(?:[-*+•·][ \t]+|\d{1,3}[.)][ \t]+|\d{1,3}[、．][ \t]*|[（(]\d{1,3}[)）][ \t]*)/;
-/** What may follow a heading marker on its line: closing decoration and a colon-like mark. */
-const HEADING_TAIL = /[ \t]*(?:\*\*|__|】|\]|\))?[ \t]*(?:[:：;；\-—–])?[ \t]*(?:\*\*|__)?/y;
 const UNCERTAIN = 0.5;
 const ALTS_PER_STEP = 3;
 const NOTE_LENGTH = 120;
@@ -96,8 +77,8 @@ const round4 = (x: number): number => (Number.isFinite(x) ? (Math.sign(x) * Math
 /** The trace of one inference record. */
 export function traceFromRecord(record: InferenceRecord, ctx: TraceContext): TraceValue {
   const history = record.history.map((h) => ({ ...h, code: fullCode(h.item, ctx.grammar) }));
-  const drafts = record.thinking.length > 0 ? draftSteps(record.thinking[0], ctx) : [];
-  linkEvidence(drafts, history, ctx.grammar);
+  const thinking = record.thinking[0] ?? '';
+  const drafts = thinkingSteps(thinking, 0, thinking.length, ctx.layers, ctx.grammar, history.map((h) => h.code)).steps;
   const alternatives = record.samples.length > 0 ? decisionPoints(record.thinking[0] ?? record.samples[0].text, record.samples[0].tokens) : [];
   const layers: LayerValue[] = [];
   for (const d of drafts) {
@@ -111,7 +92,7 @@ export function traceFromRecord(record: InferenceRecord, ctx: TraceContext): Tra
   }
   return {
     version: RTRACE_VERSION,
-    header: header(record),
+    header: { ...header(record), ...(ctx.scheme && { layers: ctx.scheme }) },
     history: history.map((h, i): HistoryValue => withNote({ id: `h${i + 1}`, item: h.item }, itemNote(ctx.lookup, h.id, h.code))),
     layers,
     recommendations: record.candidates.map((c, i) => recommendation(record, c, i + 1, drafts, ctx.grammar)),
@@ -179,7 +160,7 @@ function withNote<T extends object>(value: T, note: string | undefined): T & { n
   return note === undefined ? value : { ...value, note };
 }
 
-function itemNote(lookup: ItemLookup | undefined, id: string | undefined, code: Code | undefined): string | undefined {
+function itemNote(lookup: ItemLookup | undefined, id: string | undefined, code: NamedCode | undefined): string | undefined {
   if (!lookup) return undefined;
   const item = (id !== undefined ? lookup.byId(id) : undefined) ?? (code ? lookup.exact(code.levels, code.domain)[0] : undefined);
   const text = (item?.title ?? item?.caption)?.replace(/\s+/g, ' ').trim();
@@ -187,128 +168,16 @@ function itemNote(lookup: ItemLookup | undefined, id: string | undefined, code: 
   return text.length > NOTE_LENGTH ? text.slice(0, NOTE_LENGTH - 1).trimEnd() + '…' : text;
 }
 
-/** The codes and prefixes written in a text (bare numbers and empty codes name nothing). */
-function codesIn(text: string, grammar: CompiledGrammar): Code[] {
-  return scanCodes(text, grammar)
-    .filter((m) => m.levels.length > 0)
-    .map((m) => ({ levels: m.levels, domain: m.domain }));
+function fullCode(text: string, grammar: CompiledGrammar): NamedCode | undefined {
+  return namedCodes(text, grammar).find((c) => c.levels.length === grammar.levelCount);
 }
 
-function fullCode(text: string, grammar: CompiledGrammar): Code | undefined {
-  return codesIn(text, grammar).find((c) => c.levels.length === grammar.levelCount);
-}
-
-/** Whether `x` is `y` or lies under it (`y` a prefix of `x`). */
-function under(x: Code, y: Code): boolean {
-  if (x.domain && y.domain && x.domain !== y.domain) return false;
-  return y.levels.length <= x.levels.length && y.levels.every((v, k) => x.levels[k] === v);
-}
-
-/** Steps of the thinking text, grouped by layer and ordered by stage, with ids. */
-function draftSteps(text: string, ctx: TraceContext): Draft[] {
-  const fallback = ctx.layers.find((l) => l.stage === 'cognition') ?? ctx.layers[0];
-  const byLayer = new Map<LayerSpec, Draft[]>();
-  for (const block of splitLayers(text, 0, text.length, ctx.layers).blocks) {
-    const layer = block.layer ?? fallback;
-    if (!layer) continue;
-    const from = block.marker && block.layer ? headingEnd(text, block.marker.end, block.layer) : block.span.start;
-    const list = byLayer.get(layer) ?? [];
-    for (const p of pieces(text, from, block.span.end, !block.layer)) list.push({ layer, ...p, codes: codesIn(p.text, ctx.grammar), id: '', evidence: [] });
-    byLayer.set(layer, list);
-  }
-  const drafts = [...byLayer.values()].flat().sort((a, b) => STAGE_RANK[a.layer.stage] - STAGE_RANK[b.layer.stage]);
-  const counts: Record<string, number> = {};
-  for (const d of drafts) {
-    const letter = STAGE_LETTER[d.layer.stage];
-    d.id = `${letter}${(counts[letter] = (counts[letter] ?? 0) + 1)}`;
-  }
-  return drafts;
-}
-
-/** Where the body starts after a heading marker: past its closing decoration, and past a second marker of the layer (`R0 Perception:`). */
-function headingEnd(text: string, markerEnd: number, layer: LayerSpec): number {
-  const tail = (at: number): number => {
-    HEADING_TAIL.lastIndex = at;
-    return at + (HEADING_TAIL.exec(text)?.[0].length ?? 0);
-  };
-  const end = tail(markerEnd);
-  const rest = text.slice(end, end + 64).toLowerCase();
-  const second = layer.markers.map((m) => m.trim().toLowerCase()).find((m) => m !== '' && rest.startsWith(m) && !/[A-Za-z0-9_]/.test(rest.charAt(m.length)));
-  return second === undefined ? end : tail(end + second.length);
-}
-
-/** The step texts of `text[from, to)`: bullet items and paragraphs, or everything as one when `whole`. */
-function pieces(text: string, from: number, to: number, whole: boolean): { span: Span; text: string }[] {
-  const out: { span: Span; text: string }[] = [];
-  let current: { span: Span; lines: string[]; bullet: boolean } | undefined;
-  const close = (): void => {
-    if (current && current.lines.length > 0) out.push({ span: current.span, text: current.lines.join('\n') });
-    current = undefined;
-  };
-  for (let p = from; p < to; ) {
-    let eol = text.indexOf('\n', p);
-    if (eol < 0 || eol > to) eol = to;
-    const line = text.slice(p, eol);
-    const lead = line.length - line.trimStart().length;
-    const bullet = whole ? null : BULLET.exec(line.slice(lead));
-    const start = p + lead + (bullet?.[0].length ?? 0);
-    const content = text.slice(start, eol).trim();
-    const end = start + text.slice(start, eol).trimEnd().length;
-    if (content === '') {
-      if (!whole) close();
-    } else if (bullet || !current || (current.bullet && lead === 0)) {
-      close();
-      current = { span: { start, end }, lines: [content], bullet: bullet !== null };
-    } else {
-      current.lines.push(content);
-      current.span.end = end;
-    }
-    p = eol + 1;
-  }
-  close();
-  return out;
-}
-
-/** Fill in each step's evidence by the rules in the module comment. */
-function linkEvidence(drafts: Draft[], history: { code?: Code }[], grammar: CompiledGrammar): void {
-  const stageOf = (d: Draft): number => STAGE_RANK[d.layer.stage];
-  const hIds = (test: (c: Code) => boolean): string[] => history.flatMap((h, i) => (h.code && test(h.code) ? [`h${i + 1}`] : []));
-  const order = new Map(drafts.map((e, i) => [e.id, i]));
-  for (const d of drafts) {
-    const stage = d.layer.stage;
-    const steps: string[] = [];
-    const items: string[] = [];
-    for (const x of d.codes) {
-      if (x.levels.length === grammar.levelCount || stage === 'perception') items.push(...hIds((c) => under(c, x)));
-      if (stage === 'cognition') {
-        const cited = drafts.filter((p) => p.layer.stage === 'perception' && p.codes.some((c) => under(c, x)));
-        if (cited.length > 0) steps.push(...cited.map((p) => p.id));
-        else items.push(...hIds((c) => under(c, x)));
-      } else if (stage === 'recommendation') {
-        steps.push(...drafts.filter((c) => c.layer.stage === 'cognition' && c.codes.some((y) => under(y, x) || under(x, y))).map((c) => c.id));
-      }
-    }
-    if (stage !== 'perception' && steps.length === 0 && items.length === 0) {
-      // Keep the graph connected: lean on the whole nearest earlier stage.
-      for (let s = stageOf(d) - 1; s >= STAGE_RANK.perception && steps.length === 0; s--) steps.push(...drafts.filter((e) => stageOf(e) === s).map((e) => e.id));
-    }
-    const uniqueSteps = [...new Set(steps)].sort((a, b) => order.get(a)! - order.get(b)!);
-    const uniqueItems = [...new Set(items)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-    d.evidence = [...uniqueSteps, ...uniqueItems];
-  }
-}
-
-function recommendation(record: InferenceRecord, c: Candidate, rank: number, drafts: Draft[], grammar: CompiledGrammar): RecommendationValue {
+function recommendation(record: InferenceRecord, c: Candidate, rank: number, drafts: ThinkingStep[], grammar: CompiledGrammar): RecommendationValue {
   const r: RecommendationValue = { rank, item: itemWord(c.code), score: round4(c.logprob), beam: c.beam, evidence: [] };
   if (record.mode === 'race') r.branch = c.branch;
   if (record.targets.length > 0) r.hit = c.hit ?? false;
-  if (c.branch === 'thinking' && (c.sample ?? 0) === 0 && drafts.length > 0) {
-    const last = Math.max(...drafts.map((d) => STAGE_RANK[d.layer.stage]));
-    const candidates = drafts.filter((d) => STAGE_RANK[d.layer.stage] === last);
-    const code = codesIn(c.code, grammar)[0] ?? { levels: c.levels };
-    const named = candidates.filter((d) => code.levels.length > 0 && d.codes.some((y) => under(code, y)));
-    r.evidence = (named.length > 0 ? named : candidates).map((d) => d.id);
-  }
+  // Only a beam that continued the first thinking sample read these steps.
+  if (c.branch === 'thinking' && (c.sample ?? 0) === 0) r.evidence = answerEvidence(drafts, namedCodes(c.code, grammar)[0] ?? { levels: c.levels });
   return r;
 }
 

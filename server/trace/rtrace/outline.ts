@@ -1,5 +1,5 @@
 /** The outline (trace → sections and layers → entries) and folding ranges of an `.rtrace` tree. */
-import type { LayerSpec } from '../../../protocol/settings';
+import type { LayerSpec } from '../../../protocol/layers';
 import type { Span } from '../../items/types';
 import type { OutlineNode } from '../model';
 import type { Node, RtraceSyntax, Section } from './tree';

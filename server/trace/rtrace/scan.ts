@@ -1,7 +1,9 @@
 /**
  * Finding the itemic codes of an `.rtrace` document: every line that can
- * hold items or model text is scanned (header fields and comments are not),
- * and each code is attributed to the entry whose span contains it.
+ * hold items or model text is scanned (header fields, comments and a step's
+ * `alt` lines are not: an alternative is one generated token, such as
+ * `"<s_c_2851>"`, not a code), and each code is attributed to the entry
+ * whose span contains it.
  */
 import { scanCodes, type CompiledGrammar } from '../../items/grammar';
 import type { CodeMatch, Span } from '../../items/types';
@@ -25,7 +27,12 @@ export function scanRanges(tree: RtraceSyntax): Span[] {
   for (const s of tree.sections) {
     for (const n of s.body) {
       if (!scannable(n)) continue;
-      for (const l of n.lines) add(l.start, l.start + l.text.length);
+      const alts = n.kind === 'step' ? n.alternatives : [];
+      for (const l of n.lines) {
+        const end = l.start + l.text.length;
+        if (alts.some((a) => a.span.start >= l.start && a.span.start <= end)) continue;
+        add(l.start, end);
+      }
     }
   }
   return ranges;
