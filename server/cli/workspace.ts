@@ -9,7 +9,7 @@ import { resolveTables } from '../config/tables';
 import { findWorkspaceSettings, readSettingsFile } from '../config/workspace-settings';
 import { presetNames } from '../items/presets';
 import { ItemStore, type LoadResult } from '../items/store';
-import type { TableSpec } from '../items/sources/types';
+import type { TableSpec } from '../../protocol/items';
 import { progressBar } from './progress';
 
 export interface WorkspaceFlags {

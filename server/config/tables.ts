@@ -1,6 +1,6 @@
 /** The configured alignment tables as specs with absolute paths. */
 import * as path from 'node:path';
-import type { TableSpec } from '../items/sources/types';
+import type { TableSpec } from '../../protocol/items';
 
 /** Where index files go when the client names no folder: the user's cache folder. */
 export function defaultCacheDir(): string {

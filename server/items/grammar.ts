@@ -4,7 +4,8 @@
  * in, `CodeMatch` values out.
  */
 import { presets } from './presets';
-import type { CodeMatch, CodeProblem, GrammarSpec, PresetName, Span } from './types';
+import type { GrammarSpec, PresetName } from '../../protocol/items';
+import type { CodeMatch, CodeProblem, Span } from './types';
 
 /** A grammar ready for scanning. */
 export interface CompiledGrammar {

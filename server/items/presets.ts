@@ -2,7 +2,7 @@
  * The built-in itemic-token spellings of the OneRec family (DESIGN.md,
  * "Itemic tokens"). Custom spellings use the same `GrammarSpec` shape.
  */
-import type { GrammarSpec, PresetName } from './types';
+import type { GrammarSpec, PresetName } from '../../protocol/items';
 
 const abc = (stem: string, n: number): string[] => 'abcdefgh'.slice(0, n).split('').map((l) => `<${stem}_${l}_{n}>`);
 

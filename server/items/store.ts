@@ -15,7 +15,8 @@ import { emptyLookup } from './memory-lookup';
 import { mergeLookups } from './multi-lookup';
 import { captionsFor, openSource, SourceError } from './sources/open';
 import { formatProblem, PATHS_SETTING } from './sources/problems';
-import type { SourceProblem, TableSpec } from './sources/types';
+import type { TableSpec } from '../../protocol/items';
+import type { SourceProblem } from './sources/types';
 
 /** Files a folder entry of `reclens.alignment.paths` contributes. */
 const TABLE_EXTENSIONS = new Set(['.parquet', '.json', '.jsonl', '.ndjson', '.csv', '.tsv']);

@@ -6,28 +6,8 @@
  * (the unit LSP positions use), half-open `[start, end)`.
  */
 
-/** Names of the built-in spellings (see DESIGN.md, "Itemic tokens"). */
-export type PresetName = 'openonerec' | 'onereason' | 'onerec-think' | 'paper' | 'custom';
-
-/** A user-defined spelling, the value of `reclens.itemicTokens.custom`. */
-export interface GrammarSpec {
-  /** Display name, e.g. "openonerec". */
-  name: string;
-  /**
-   * One spelling per level, coarse to fine, with `{n}` where the number goes,
-   * e.g. `["<s_a_{n}>", "<s_b_{n}>", "<s_c_{n}>"]`.
-   */
-  levels: string[];
-  /** Codebook size per level (one number for all levels, or one per level). */
-  codebookSize: number | number[];
-  /**
-   * Begin tokens; each may name a domain (OneReason: `<|video_begin|>` → "video").
-   * Empty when the family writes no begin token.
-   */
-  begin: { token: string; domain?: string }[];
-  /** End tokens (`<|sid_end|>`); a domain begin token may have its own end token. */
-  end: string[];
-}
+// Defined in protocol/items.ts; re-exported only for server/engine/service.ts until it imports them from there.
+export type { GrammarSpec, PresetName } from '../../protocol/items';
 
 /** A half-open range of document offsets. */
 export interface Span {

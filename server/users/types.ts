@@ -3,6 +3,7 @@
  * with its code) and optional held-out targets, from JSONL or the OpenOneRec
  * metadata Parquet. Plain values; no editor types.
  */
+import type { UserSummary } from '../../protocol/users';
 import type { SourceProblem } from '../items/sources/types';
 
 /** One item of a history or of the targets: its code, and its id when the file named one. Frozen: one object serves every user who has the item. */
@@ -23,15 +24,6 @@ export interface UserRecord {
   targets: UserItem[];
   split?: string;
   /** Where the user was read from; `line` is the 1-based line (JSONL) or row (Parquet). */
-  source: { path: string; line?: number };
-}
-
-/** A user without the item lists, for pickers and listings. */
-export interface UserSummary {
-  id: string;
-  historyLength: number;
-  targetCount: number;
-  split?: string;
   source: { path: string; line?: number };
 }
 

@@ -3,7 +3,8 @@
  * for `list`, and a linear id search (10⁵ ids take about a millisecond).
  */
 import type { SourceProblem } from '../items/sources/types';
-import type { UserRecord, UserSet, UserSummary } from './types';
+import type { UserSummary } from '../../protocol/users';
+import type { UserRecord, UserSet } from './types';
 
 /** A set over `users` (ids already unique, in file order). */
 export function createUserSet(users: UserRecord[], paths: string[], problems: SourceProblem[]): UserSet {

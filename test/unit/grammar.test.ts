@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { codeKey, compileGrammar, formatCode, GrammarError, presetSpec, resolveGrammar, scanCodes, type CompiledGrammar } from '../../server/items/grammar';
 import { presetNames } from '../../server/items/presets';
-import type { CodeMatch, GrammarSpec, Span } from '../../server/items/types';
+import type { GrammarSpec } from '../../protocol/items';
+import type { CodeMatch, Span } from '../../server/items/types';
 
 const openonerec = compileGrammar(presetSpec('openonerec'));
 const onereason = compileGrammar(presetSpec('onereason'));

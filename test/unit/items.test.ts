@@ -8,7 +8,7 @@ import { compileGrammar, presetSpec, scanCodes } from '../../server/items/gramma
 import { jsonErrorOffset, lineAt, topLevelKeys } from '../../server/items/json-text';
 import type { ItemRecord } from '../../server/items/lookup';
 import { createMemoryLookup, emptyLookup } from '../../server/items/memory-lookup';
-import type { TableSpec } from '../../server/items/sources/types';
+import type { TableSpec } from '../../protocol/items';
 import { ItemStore } from '../../server/items/store';
 import { loadTable, MAX_REPORTED_PROBLEMS, MAX_TEXT_LENGTH } from '../../server/items/table';
 

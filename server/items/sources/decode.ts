@@ -6,7 +6,8 @@
  */
 import { formatCode, scanCodes, type CompiledGrammar } from '../grammar';
 import { PRESET_SETTING, type ProblemLog } from './problems';
-import type { ColumnMapping, ItemRow } from './types';
+import type { ColumnMapping } from '../../../protocol/items';
+import type { ItemRow } from './types';
 
 /** Longest text field kept; captions are for hovers, not for storage. */
 export const MAX_TEXT_LENGTH = 10_000;

@@ -9,7 +9,8 @@ import type { CompiledGrammar } from '../grammar';
 import type { RawRow } from './decode';
 import type { ProblemLog } from './problems';
 import { textSource, type RowSplitter } from './text-source';
-import type { ColumnMapping, RowSource } from './types';
+import type { ColumnMapping } from '../../../protocol/items';
+import type { RowSource } from './types';
 
 const QUOTE = 0x22;
 const LF = 0x0a;

@@ -8,7 +8,8 @@ import { jsonErrorReason } from '../json-text';
 import type { RawRow } from './decode';
 import type { ProblemLog } from './problems';
 import { textSource, type RowSplitter } from './text-source';
-import type { ColumnMapping, RowSource } from './types';
+import type { ColumnMapping } from '../../../protocol/items';
+import type { RowSource } from './types';
 
 /** Splits JSONL text into rows; blank lines are not rows but keep their line numbers. */
 export class JsonlSplitter implements RowSplitter {

@@ -12,7 +12,8 @@ import { jsonErrorOffset, jsonErrorReason } from '../json-text';
 import { describe, type RawRow } from './decode';
 import type { ProblemLog } from './problems';
 import { textSource, type RowSplitter } from './text-source';
-import type { ColumnMapping, RowSource } from './types';
+import type { ColumnMapping } from '../../../protocol/items';
+import type { RowSource } from './types';
 
 const NOT_JSON_HINT = 'a table is one JSON object keyed by item id, or JSONL (one object per line, file extension .jsonl)';
 /** A top-level value that is not an object or list is only read to say what it is. */

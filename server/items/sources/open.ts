@@ -16,7 +16,8 @@ import { jsonlSource, looksLikeJsonl } from './jsonl';
 import { oneRecThinkSource } from './onerec-think';
 import { openOneRecSource, parquetSource } from './parquet';
 import { PATHS_SETTING } from './problems';
-import type { RowSource, SourceProblem, TableFormat, TableSpec } from './types';
+import type { TableFormat, TableSpec } from '../../../protocol/items';
+import type { RowSource, SourceProblem } from './types';
 
 /** A table that cannot be opened at all, as a problem naming the path and the setting. */
 export class SourceError extends Error {

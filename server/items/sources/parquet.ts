@@ -19,7 +19,8 @@ import { clip, describe, RowDecoder } from './decode';
 import { ParquetError, ParquetFile } from './parquet-file';
 import { PidIndex, RowState } from './pid-index';
 import { loggedSource, PATHS_SETTING, ProblemLog } from './problems';
-import type { ColumnMapping, ItemRow, RowSource } from './types';
+import type { ColumnMapping } from '../../../protocol/items';
+import type { ItemRow, RowSource } from './types';
 
 /** Columns the row decoder reads when no mapping names them. */
 const DEFAULT_COLUMNS = ['id', 'item_id', 'pid', 'sid', 'code', 'semantic_id', 'title', 'caption', 'dense_caption', 'categories', 'popularity', 'domain'];

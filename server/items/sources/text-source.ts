@@ -8,7 +8,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { CompiledGrammar } from '../grammar';
 import { RowDecoder, type RawRow } from './decode';
 import { loggedSource, PATHS_SETTING, ProblemLog } from './problems';
-import type { ColumnMapping, ItemRow, RowSource } from './types';
+import type { ColumnMapping } from '../../../protocol/items';
+import type { ItemRow, RowSource } from './types';
 
 /** Splits text into rows as it arrives; file-level failures go to the log it was made with. */
 export interface RowSplitter {
