@@ -8,6 +8,7 @@ import type { CodeMatch, Span } from '../items/types';
 import type { Analysis, Step, TraceUnit } from '../trace/model';
 import { codeAt, resolveLink, stepTargetAt } from './locate';
 import { escapeMarkdown, inlineCode, shorten } from './markdown';
+import { sampleHoverAt } from './sample-hover';
 
 export interface HoverResult {
   span: Span;
@@ -35,7 +36,7 @@ export function hoverAt(analysis: Analysis, offset: number, env: ItemEnv): Hover
     if (!step) return { span, markdown: `**${escapeMarkdown(target.link ? target.link.target : '')}** is not defined in this trace.` };
     return { span, markdown: describeStep(step, target.trace) };
   }
-  return undefined;
+  return sampleHoverAt(analysis, offset);
 }
 
 /** Markdown describing a code: the items it names, or its cluster. */

@@ -5,6 +5,7 @@
  * the document text, half-open.
  */
 import type { LayerSchemeName, LayerSpec, Stage } from '../../protocol/layers';
+import type { TaskLevel } from '../../protocol/tasks';
 import type { CompiledGrammar } from '../items/grammar';
 import type { CodeList } from '../items/code-list';
 import type { Span } from '../items/types';
@@ -104,6 +105,29 @@ export interface TraceUnit {
   header?: Record<string, string>;
 }
 
+/** A benchmark run's metadata: the generation runner's top-level fields of `test_generated.json`. */
+export interface RunInfo {
+  model?: string;
+  task?: string;
+  split?: string;
+  /** OneReason-Bench level of the task, from its name. */
+  level?: TaskLevel;
+  /** Race mode: the first half of each sample's generations is the thinking branch, the second the non-thinking branch. */
+  raceMode?: boolean;
+  totalTime?: number;
+  avgTimePerSample?: number;
+  samples: number;
+}
+
+/** One sample of a benchmark dump, for hovers: where its key is and the metrics scored into it. */
+export interface SampleInfo {
+  id: string;
+  keySpan: Span;
+  /** The sample's number and boolean fields (`pass@32=1 recall@32=0.5 …`), as written. */
+  metrics: [string, string][];
+  generations: number;
+}
+
 export interface Analysis {
   kind: DocumentKind;
   /** Every itemic code in the document, ordered by `span.start`. */
@@ -112,6 +136,10 @@ export interface Analysis {
   outline: OutlineNode[];
   folds: Span[];
   problems: Problem[];
+  /** Benchmark dumps: the run's metadata. */
+  run?: RunInfo;
+  /** Benchmark dumps: each sample's key and metrics. */
+  samples?: SampleInfo[];
 }
 
 /** What an analyser needs from the settings: the itemic-token grammar and the layers of the configured scheme (generic layers included, see `withGenericLayers`). */

@@ -55,7 +55,8 @@ export function promptMode(text: string, from = 0, to = text.length): Mode | und
   // One backward search for "think" (the switch sits near the end of a prompt, after the history),
   // skipping `<think>` and other words, instead of two searches over the whole prompt.
   for (let i = text.lastIndexOf('think', to - 5); i >= from; i = text.lastIndexOf('think', i - 1)) {
-    if (i - 1 >= from && text.charCodeAt(i - 1) === 47) return 'thinking';
+    // `/think`, but not the `</think>` of an (empty) think block after the switch.
+    if (i - 1 >= from && text.charCodeAt(i - 1) === 47 && !(i - 2 >= from && text.charCodeAt(i - 2) === 60)) return 'thinking';
     if (i - 4 >= from && text.startsWith('/no_', i - 4)) return 'non-thinking';
     if (i === 0) break;
   }
