@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { TraceHeaderRequest } from '../protocol/messages';
 import { samplesOf } from './trace-symbols';
-import { traceHeader } from './trace-header';
 
 /** Lenses on more samples than this would only slow the editor down: a dump's outline is there for the rest. */
 const MAX_SAMPLES = 2000;
@@ -24,11 +24,12 @@ export class TraceCodeLenses implements vscode.CodeLensProvider {
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (doc.languageId === 'rtrace') {
-      const header = traceHeader(doc.getText(new vscode.Range(0, 0, 200, 0)));
-      if (!header) return [];
-      const at = new vscode.Range(header.line, 0, header.line, 0);
+      const header = await this.client.sendRequest(TraceHeaderRequest, { uri: doc.uri.toString() }, token).catch(() => undefined);
+      // Lenses only on a trace: a document that starts with `%rtrace N` (the header sits at the top).
+      if (header?.version === undefined) return [];
+      const at = new vscode.Range(0, 0, 0, 0);
       return [
-        new vscode.CodeLens(at, { title: '$(play) Run again', tooltip: `Run ${header.fields.user ?? 'this user'} again with this trace's mode and decoding settings`, command: 'reclens.runAgain', arguments: [doc.uri] }),
+        new vscode.CodeLens(at, { title: '$(play) Run again', tooltip: `Run ${header.header.user ?? 'this user'} again with this trace's mode and decoding settings`, command: 'reclens.runAgain', arguments: [doc.uri] }),
         new vscode.CodeLens(at, { title: '$(type-hierarchy) Graph', tooltip: 'Show the reasoning graph', command: 'reclens.showGraph', arguments: [doc.uri] }),
         new vscode.CodeLens(at, { title: '$(diff) Compare with…', tooltip: 'Diff this trace against another one', command: 'reclens.compareWith', arguments: [doc.uri] }),
       ];

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { InferProgressNotification, InferRequest, type InferParams, type InferProgressParams, type InferResult } from '../protocol/messages';
+import { InferProgressNotification, InferRequest, type InferParams, type InferResult } from '../protocol/messages';
 import type { DecodeOverrides } from '../server/engine/request';
 import type { ProgressEvent } from '../server/engine/types';
 import { progressMessage } from './inference-progress';
@@ -37,7 +37,7 @@ export class Inference implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly status: StatusBar,
   ) {
-    this.subscription = client.onNotification(InferProgressNotification, (p: InferProgressParams) => this.listeners.get(p.progressId)?.(p.event));
+    this.subscription = client.onNotification(InferProgressNotification, (p) => this.listeners.get(p.progressId)?.(p.event));
   }
 
   dispose(): void {
@@ -63,7 +63,7 @@ export class Inference implements vscode.Disposable {
       const sub = token.onCancellationRequested(() => cancel.cancel());
       try {
         const params: InferParams = { user, overrides, progressId };
-        return await this.client.sendRequest<InferResult>(InferRequest, params, cancel.token);
+        return await this.client.sendRequest(InferRequest, params, cancel.token);
       } catch (e) {
         if (token.isCancellationRequested) return undefined;
         throw e;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { documentSelector } from '../protocol/documents';
-import { StatusNotification, type StatusParams } from '../protocol/messages';
+import { StatusNotification } from '../protocol/messages';
 import { TraceCodeLenses } from './code-lens';
 import { registerDemoCommands } from './commands/demo';
 import { registerGraphCommands } from './commands/graph';
@@ -52,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     status,
     inference,
-    client.onNotification(StatusNotification, (p: StatusParams) => {
+    client.onNotification(StatusNotification, (p) => {
       log.info(`itemic tokens: ${p.grammar}; item pool: ${p.items} items from ${p.tables.length ? p.tables.join(', ') : 'no table (set reclens.alignment.paths)'}`);
       for (const problem of p.problems) log.warn(problem);
       status.poolLoaded(p);

@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { UsersRequest, type UsersParams, type UsersResult } from '../protocol/messages';
-import type { UserSummary } from '../server/users/types';
+import { UsersRequest } from '../protocol/messages';
+import type { UserSummary } from '../protocol/users';
 import { choose, searchAsTyped } from './quick-pick';
 
 const RECENT_KEY = 'reclens.recentUsers';
@@ -25,7 +25,7 @@ const toItem = (u: UserSummary): UserItem => ({ label: u.id, description: descri
 
 /** Asks for a user; resolves undefined when dismissed. Throws when the users cannot be listed (no users file, a bad file). */
 export async function pickUser(client: LanguageClient, state: vscode.Memento, title: string): Promise<string | undefined> {
-  const first = await client.sendRequest<UsersResult>(UsersRequest, { limit: LIMIT } satisfies UsersParams);
+  const first = await client.sendRequest(UsersRequest, { limit: LIMIT });
   if (first.total === 0) {
     const why = first.problems.length ? first.problems[0] : first.paths.length ? `no users in ${first.paths.join(', ')}` : 'no users file';
     throw new Error(`${why}: set reclens.users.paths to a JSONL or OpenOneRec Parquet users file`);
@@ -48,7 +48,7 @@ export async function pickUser(client: LanguageClient, state: vscode.Memento, ti
   show(first.users, '');
   searchAsTyped(
     pick,
-    (value) => client.sendRequest<UsersResult>(UsersRequest, { query: value.trim(), limit: LIMIT } satisfies UsersParams),
+    (value) => client.sendRequest(UsersRequest, { query: value.trim(), limit: LIMIT }),
     (r, value) => show(r.users, value.trim()),
     () => undefined,
   );

@@ -22,7 +22,7 @@ export function showTasks(client: LanguageClient, onRunning: (count: number) => 
     task.progress?.report({ message: p.message, increment: Math.max(0, (fraction - task.fraction) * 100) });
     task.fraction = fraction;
   };
-  return client.onNotification(TaskProgressNotification, (p: TaskProgressParams) => {
+  return client.onNotification(TaskProgressNotification, (p) => {
     let task = shown.get(p.id);
     if (!task) {
       if (p.done) return;

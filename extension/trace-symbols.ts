@@ -1,6 +1,6 @@
 /** The samples of a dump or chat JSONL (id and key line), from the server's document symbols: the extension parses nothing itself. */
 import type * as vscode from 'vscode';
-import { SymbolKind, type DocumentSymbol, type LanguageClient } from 'vscode-languageclient/node';
+import { DocumentSymbolRequest, SymbolKind, type DocumentSymbol, type LanguageClient, type SymbolInformation } from 'vscode-languageclient/node';
 
 export interface SampleSymbol {
   /** The sample id, as `reclens/graph` and `reclens/diff` take it. */
@@ -11,7 +11,7 @@ export interface SampleSymbol {
 
 /** Samples are the Object symbols of the outline (the server's `sample` nodes) that hold something (a prompt, generations, chat turns): a plain JSON record of a table has none. */
 export async function samplesOf(client: LanguageClient, uri: vscode.Uri, max = Infinity): Promise<SampleSymbol[]> {
-  const symbols = await client.sendRequest<DocumentSymbol[] | null>('textDocument/documentSymbol', { textDocument: { uri: uri.toString() } });
+  const symbols = await client.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: uri.toString() } });
   const out: SampleSymbol[] = [];
   const walk = (list: DocumentSymbol[]): void => {
     for (const s of list) {
@@ -22,6 +22,7 @@ export async function samplesOf(client: LanguageClient, uri: vscode.Uri, max = I
       else if (s.children) walk(s.children);
     }
   };
-  walk(symbols ?? []);
+  // The server answers with a hierarchy (DocumentSymbol); a flat list has no samples.
+  walk((symbols ?? []).filter((s: DocumentSymbol | SymbolInformation): s is DocumentSymbol => 'selectionRange' in s));
   return out;
 }

@@ -7,13 +7,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GraphDiff, TraceGraph } from '../../protocol/graph';
-import { DiffRequest, GraphRequest, type DiffParams, type GraphParams } from '../../protocol/messages';
+import { DiffRequest, GraphRequest } from '../../protocol/messages';
 import type { DecodeOverrides } from '../../server/engine/request';
 import type { RecLens } from '../context';
 import { GraphPanel } from '../graph-panel';
 import { nodeAt } from '../graph-sync';
-import { findModelFolders, pickModel } from '../models';
+import { modelFolders, pickModel } from '../pick-model';
 import { pickMode } from '../pick-mode';
 import { pickUser } from '../pick-user';
 import { choose } from '../quick-pick';
@@ -39,14 +38,12 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
   /** The last pair compared, for Open Text Diff without arguments. */
   let lastPair: [vscode.Uri, vscode.Uri] | undefined;
 
-  const request = <T>(method: string, params: GraphParams | DiffParams): Promise<T> => r.client.sendRequest<T>(method, params);
-
   async function showGraph(uri?: vscode.Uri, trace?: string): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const target = uri ?? editor?.document.uri;
     if (!target) throw new Error('open a trace (.rtrace, a benchmark dump or chat JSONL) to show its reasoning graph');
     const atCursor = !trace && editor && editor.document.uri.toString() === target.toString() ? editor.selection.active : undefined;
-    const graph = await request<TraceGraph>(GraphRequest, { uri: target.toString(), trace, position: atCursor && { line: atCursor.line, character: atCursor.character } });
+    const graph = await r.client.sendRequest(GraphRequest, { uri: target.toString(), trace, position: atCursor && { line: atCursor.line, character: atCursor.character } });
     const ref: TraceRef = { uri: target, trace: graph.trace };
     const panel = GraphPanel.show(r.context, { graph }, { title: `Graph: ${graph.title}`, documentUri: target });
     const key = target.toString();
@@ -68,14 +65,15 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
   }
 
   async function showDiff(a: TraceRef, b: TraceRef): Promise<void> {
-    const diff = await request<GraphDiff>(DiffRequest, { a: { uri: a.uri.toString(), trace: a.trace }, b: { uri: b.uri.toString(), trace: b.trace } });
+    const diff = await r.client.sendRequest(DiffRequest, { a: { uri: a.uri.toString(), trace: a.trace }, b: { uri: b.uri.toString(), trace: b.trace } });
     GraphPanel.show(r.context, { diff }, { title: `Diff: ${diff.a.title} ↔ ${diff.b.title}` });
     if (!a.trace && !b.trace) lastPair = [a.uri, b.uri];
     r.log.info(`diff: ${label(a)} ↔ ${label(b)}: ${diff.summary.join('; ')}`);
   }
 
   async function compareCheckpoints(): Promise<void> {
-    const folders = await findModelFolders();
+    const models = await modelFolders(r.client);
+    const folders = models.folders.map((f) => vscode.Uri.file(f.path));
     type How = vscode.QuickPickItem & { how: 'models' | 'modes' | 'traces' };
     const how = vscode.window.createQuickPick<How>();
     how.title = 'RecLens: Compare Checkpoints';
@@ -94,9 +92,9 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
     let sides: [DecodeOverrides, DecodeOverrides];
     if (chosen === 'models') {
       const byName = (name: string): vscode.Uri | undefined => folders.find((f) => path.basename(f.fsPath) === name);
-      const a = await pickModel({ title: 'RecLens: Compare Checkpoints (1 of 2: before)', placeholder: 'The earlier checkpoint', folders, preselect: byName('early') ?? folders[0] });
+      const a = await pickModel(r.client, { title: 'RecLens: Compare Checkpoints (1 of 2: before)', placeholder: 'The earlier checkpoint', models, preselect: byName('early') ?? folders[0] });
       if (!a) return;
-      const b = await pickModel({ title: `RecLens: Compare ${path.basename(a.fsPath)} with… (2 of 2: after)`, placeholder: 'The later checkpoint', folders, preselect: byName('final') ?? folders.find((f) => f.fsPath !== a.fsPath) });
+      const b = await pickModel(r.client, { title: `RecLens: Compare ${path.basename(a.fsPath)} with… (2 of 2: after)`, placeholder: 'The later checkpoint', models, preselect: byName('final') ?? folders.find((f) => f.fsPath !== a.fsPath) });
       if (!b) return;
       const what = `RecLens: Compare ${path.basename(a.fsPath)} ↔ ${path.basename(b.fsPath)}`;
       user = await pickUser(r.client, r.context.workspaceState, what);
@@ -173,7 +171,7 @@ export function registerGraphCommands(r: RecLens): vscode.Disposable[] {
     const entry = shown.get(doc.uri.toString());
     if (!entry) return;
     try {
-      const graph = await request<TraceGraph>(GraphRequest, { uri: doc.uri.toString(), trace: entry.ref.trace });
+      const graph = await r.client.sendRequest(GraphRequest, { uri: doc.uri.toString(), trace: entry.ref.trace });
       entry.panel.update({ graph });
     } catch (e) {
       r.log.warn(`graph refresh of ${doc.uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);

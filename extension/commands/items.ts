@@ -4,7 +4,7 @@
  * in its table, copy its code, or insert the code at the cursor.
  */
 import * as vscode from 'vscode';
-import type { SymbolInformation } from 'vscode-languageclient/node';
+import { WorkspaceSymbolRequest, type SymbolInformation, type WorkspaceSymbol } from 'vscode-languageclient/node';
 import type { RecLens } from '../context';
 import { choose, searchAsTyped } from '../quick-pick';
 import { command } from './command';
@@ -27,10 +27,10 @@ export function registerItemCommands(r: RecLens): vscode.Disposable[] {
     pick.placeholder = 'Search items by title, caption or category';
     searchAsTyped(
       pick,
-      (value) => (value.trim() ? r.client.sendRequest<SymbolInformation[] | null>('workspace/symbol', { query: value }) : Promise.resolve([])),
+      (value) => (value.trim() ? r.client.sendRequest(WorkspaceSymbolRequest.type, { query: value }) : Promise.resolve([])),
       (symbols) => {
-        // The server matched words anywhere in the text: show its answer as it is, unfiltered.
-        pick.items = (symbols ?? []).map((s) => {
+        // The server matched words anywhere in the text: show its answer as it is, unfiltered (it answers with ranges: SymbolInformation).
+        pick.items = (symbols ?? []).filter((s: SymbolInformation | WorkspaceSymbol): s is SymbolInformation => 'range' in s.location).map((s) => {
           const { code, id } = codeAndId(s);
           return { label: s.name, description: id, detail: code, symbol: s, alwaysShow: true };
         });

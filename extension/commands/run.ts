@@ -4,11 +4,10 @@
  * user, mode and decoding settings).
  */
 import * as vscode from 'vscode';
+import { InspectModelRequest, TraceHeaderRequest } from '../../protocol/messages';
 import type { RecLens } from '../context';
-import { isModelFolder } from '../models';
 import { pickMode } from '../pick-mode';
 import { pickUser } from '../pick-user';
-import { rerunRequest, traceHeader } from '../trace-header';
 import { command } from './command';
 
 export function registerRunCommands(r: RecLens): vscode.Disposable[] {
@@ -38,15 +37,19 @@ export function registerRunCommands(r: RecLens): vscode.Disposable[] {
     });
   }
 
-  /** Re-runs the trace in `uri` (default: the active editor): its user, mode and decoding settings, and its model when that folder exists here. */
+  /** Re-runs the trace in `uri` (default: the active editor), as the server reads its header: its user, mode and decoding settings, and its model when that folder holds a model here. */
   async function runAgain(uri?: vscode.Uri): Promise<void> {
-    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-    const header = doc ? traceHeader(doc.getText()) : undefined;
-    if (!doc || !header) throw new Error('open an .rtrace trace to run it again');
-    const { user, model, overrides } = rerunRequest(header.fields);
-    if (!user) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} names no user (its header has no "user:" line)`);
-    if (model && /[\\/]/.test(model) && (await isModelFolder(vscode.Uri.file(model)))) overrides.model = model;
-    await r.inference.run(user, overrides);
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target) throw new Error('open an .rtrace trace to run it again');
+    const { header, overrides, problems } = await r.client.sendRequest(TraceHeaderRequest, { uri: target.toString() });
+    for (const p of problems) r.log.warn(p);
+    if (!header.user) throw new Error(`${vscode.workspace.asRelativePath(target)} names no user (its header has no valid "user:" line)`);
+    if (header.model) {
+      const status = await r.client.sendRequest(InspectModelRequest, { path: header.model });
+      if (status.ok) overrides.model = status.path;
+      else r.log.info(`Run again: the trace's model cannot be used here (${status.problem}); running reclens.model.path instead.`);
+    }
+    await r.inference.run(header.user, overrides);
   }
 
   return [

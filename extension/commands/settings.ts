@@ -1,9 +1,9 @@
 /** Settings commands: Select Model…, Select Alignment Table…, Rebuild Item Index. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RebuildIndexRequest, type RebuildIndexResult } from '../../protocol/messages';
+import { RebuildIndexRequest } from '../../protocol/messages';
 import type { RecLens } from '../context';
-import { pickModel, settingPath } from '../models';
+import { pickModel, settingPath } from '../pick-model';
 import { choose } from '../quick-pick';
 import { command } from './command';
 
@@ -17,7 +17,7 @@ type TableEntry = string | { path: string };
 
 export function registerSettingsCommands(r: RecLens): vscode.Disposable[] {
   async function selectModel(): Promise<void> {
-    const folder = await pickModel({ title: 'RecLens: Select Model', placeholder: 'The model that Run Inference uses (reclens.model.path)' });
+    const folder = await pickModel(r.client, { title: 'RecLens: Select Model', placeholder: 'The model that Run Inference uses (reclens.model.path)' });
     if (!folder) return;
     const value = settingPath(folder);
     await vscode.workspace.getConfiguration('reclens').update('model.path', value, target());
@@ -60,7 +60,7 @@ export function registerSettingsCommands(r: RecLens): vscode.Disposable[] {
   }
 
   async function rebuildIndex(): Promise<void> {
-    const result = await r.client.sendRequest<RebuildIndexResult>(RebuildIndexRequest, {});
+    const result = await r.client.sendRequest(RebuildIndexRequest);
     const names = (files: string[]): string => files.map((t) => path.basename(t)).join(', ');
     const reused = result.tables.filter((t) => !result.built.includes(t));
     const message = !result.tables.length

@@ -97,3 +97,8 @@ export function readModelFolder(dir: string): ModelFolder {
     checkpoint: typeof demo?.checkpoint === 'string' ? demo.checkpoint : path.basename(abs),
   };
 }
+
+/** The ONNX file a folder in the standard layout would load (the first of the candidate names that exists), or undefined. */
+export function findOnnx(dir: string): string | undefined {
+  return ONNX_CANDIDATES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+}

@@ -5,17 +5,16 @@
  * server's analysis of it; others from disk (`file:` URIs). Thin: the work
  * is in `server/graph/`.
  */
-import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ResponseError, type Connection } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { GraphDiff, TraceGraph } from '../../protocol/graph';
-import { DiffRequest, GraphRequest, type DiffParams, type GraphParams } from '../../protocol/messages';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TraceGraph } from '../../protocol/graph';
+import { DiffRequest, GraphRequest } from '../../protocol/messages';
 import { buildGraph, type GraphEnv } from '../graph/build';
 import { diffGraphs } from '../graph/diff';
 import { GraphError, selectTrace } from '../graph/select';
 import { analyzeDocumentAsync, detectKind } from '../trace/analyze';
 import type { Analysis, AnalyzeContext } from '../trace/model';
+import { nameOf, readDocument } from './read-document';
 
 export interface GraphContext {
   /** The document as open in the client, if it is. */
@@ -34,20 +33,12 @@ interface Loaded {
   name: string;
 }
 
+/** Answer `reclens/graph` and `reclens/diff` on the connection. */
 export function registerGraph(connection: Connection, ctx: GraphContext): void {
   async function load(uri: string): Promise<Loaded> {
-    if (typeof uri !== 'string' || !uri) throw new ResponseError(1, 'no document: the request needs the "uri" of a trace document');
-    const open = ctx.document(uri);
-    if (open) return { doc: open, analysis: await ctx.analysis(open), name: nameOf(uri) };
-    if (!uri.startsWith('file:')) throw new ResponseError(1, `${uri} is not open in the editor and is not a file on disk: open it first`);
-    let text: string;
-    try {
-      text = await fs.promises.readFile(fileURLToPath(uri), 'utf8');
-    } catch (e) {
-      throw new ResponseError(1, `cannot read ${fileURLToPath(uri)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    const doc = TextDocument.create(uri, 'plaintext', 0, text);
-    return { doc, analysis: await analyzeDocumentAsync(text, detectKind(uri, undefined, text), ctx.context()), name: nameOf(uri) };
+    const { doc, open } = await readDocument(uri, ctx.document);
+    const analysis = open ? await ctx.analysis(doc) : await analyzeDocumentAsync(doc.getText(), detectKind(uri, undefined, doc.getText()), ctx.context());
+    return { doc, analysis, name: nameOf(uri) };
   }
 
   function graphOf(loaded: Loaded, trace: string | undefined, position?: { line: number; character: number }): TraceGraph {
@@ -61,22 +52,13 @@ export function registerGraph(connection: Connection, ctx: GraphContext): void {
     }
   }
 
-  connection.onRequest(GraphRequest, async (params: GraphParams): Promise<TraceGraph> => graphOf(await load(params?.uri), params.trace, params.position));
+  connection.onRequest(GraphRequest, async (params) => graphOf(await load(params?.uri), params.trace, params.position));
 
-  connection.onRequest(DiffRequest, async (params: DiffParams): Promise<GraphDiff> => {
+  connection.onRequest(DiffRequest, async (params) => {
     if (!params?.a || !params?.b) throw new ResponseError(1, 'a diff needs two sides: {"a": {"uri": …}, "b": {"uri": …}}');
     const a = await load(params.a.uri);
     // Two traces of one document (thinking and non-thinking generations of a dump) read it once.
     const b = params.b.uri === params.a.uri ? a : await load(params.b.uri);
     return diffGraphs(graphOf(a, params.a.trace), graphOf(b, params.b.trace));
   });
-}
-
-/** A file's path, else the URI, for messages. */
-function nameOf(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return uri;
-  }
 }

@@ -6,17 +6,8 @@
  * stops the worker. Thin: the work is in `server/engine/` and `server/users/`.
  */
 import * as path from 'node:path';
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
-import {
-  InferProgressNotification,
-  InferRequest,
-  UsersRequest,
-  type InferParams,
-  type InferProgressParams,
-  type InferResult,
-  type UsersParams,
-  type UsersResult,
-} from '../../protocol/messages';
+import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
+import { InferProgressNotification, InferRequest, UsersRequest } from '../../protocol/messages';
 import type { ResolvedSettings } from '../config/settings';
 import { CancelledError } from '../engine/engine';
 import { inferenceRequest } from '../engine/request';
@@ -53,7 +44,7 @@ export function registerInference(connection: Connection, ctx: InferenceContext)
     return users.set;
   }
 
-  connection.onRequest(UsersRequest, async (params: UsersParams): Promise<UsersResult> => {
+  connection.onRequest(UsersRequest, async (params) => {
     const set = await userSet().catch((e: Error) => {
       users = undefined;
       throw new ResponseError(1, e.message);
@@ -63,7 +54,7 @@ export function registerInference(connection: Connection, ctx: InferenceContext)
     return { users: list, total: set.size, paths: set.paths, problems: set.problems.map(formatProblem) };
   });
 
-  connection.onRequest(InferRequest, async (params: InferParams, token: CancellationToken): Promise<InferResult> => {
+  connection.onRequest(InferRequest, async (params, token) => {
     const { settings, grammar } = ctx.settings();
     if (settings.users.paths.length === 0) throw new ResponseError(1, 'no users file: set reclens.users.paths to a JSONL or OpenOneRec Parquet users file');
     const set = await userSet().catch((e: Error) => {
@@ -86,7 +77,7 @@ export function registerInference(connection: Connection, ctx: InferenceContext)
       const record = await supervisor.infer(request, {
         signal: controller.signal,
         onProgress: (event) => {
-          if (params.progressId !== undefined) void connection.sendNotification(InferProgressNotification, { progressId: params.progressId, event } satisfies InferProgressParams);
+          if (params.progressId !== undefined) void connection.sendNotification(InferProgressNotification, { progressId: params.progressId, event });
         },
       });
       if (record.providerNote) ctx.log(record.providerNote);

@@ -42,6 +42,8 @@ import { Tasks } from './tasks';
 import { AnalysisCache } from './documents';
 import { registerGraph } from './graph';
 import { registerInference } from './inference';
+import { registerModels } from './models';
+import { registerTraceHeader } from './trace-header';
 
 /** Items listed for one workspace-symbol query (Ctrl+T). */
 const MAX_WORKSPACE_SYMBOLS = 200;
@@ -182,6 +184,8 @@ export function startServer(connection: Connection): void {
     context: () => ({ grammar: resolved.grammar, layers: resolved.settings.layers }),
     env: () => env,
   });
+  registerTraceHeader(connection, (uri) => documents.get(uri));
+  registerModels(connection, { roots: () => roots, base: () => roots[0] ?? process.cwd(), settings: () => resolved.settings });
   connection.onShutdown(() => {
     inference.dispose();
     store.dispose();

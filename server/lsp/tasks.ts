@@ -3,7 +3,7 @@
  * `reclens/taskProgress` notifications, cancellable with `reclens/cancelTask`.
  */
 import type { Connection } from 'vscode-languageserver';
-import { CancelTaskNotification, TaskProgressNotification, type CancelTaskParams, type TaskProgressParams } from '../../protocol/messages';
+import { CancelTaskNotification, TaskProgressNotification, type TaskProgressParams } from '../../protocol/messages';
 
 export interface Task {
   signal: AbortSignal;
@@ -19,7 +19,7 @@ export class Tasks {
   private readonly running = new Map<number, AbortController>();
 
   constructor(private readonly connection: Connection) {
-    connection.onNotification(CancelTaskNotification, (p: CancelTaskParams) => this.running.get(p.id)?.abort());
+    connection.onNotification(CancelTaskNotification, (p) => this.running.get(p.id)?.abort());
   }
 
   /** Start a task; the client shows it until `done`. */
@@ -28,7 +28,7 @@ export class Tasks {
     const controller = new AbortController();
     this.running.set(id, controller);
     let last = 0;
-    const send = (p: Omit<TaskProgressParams, 'id' | 'title'>): void => void this.connection.sendNotification(TaskProgressNotification, { id, title, ...p } satisfies TaskProgressParams);
+    const send = (p: Omit<TaskProgressParams, 'id' | 'title'>): void => void this.connection.sendNotification(TaskProgressNotification, { id, title, ...p });
     send({ fraction: 0 });
     return {
       signal: controller.signal,

@@ -84,7 +84,7 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
     if (!notifications.has(method)) notifications.set(method, []);
     notifications.get(method)!.push(params);
   };
-  for (const method of [StatusNotification, 'window/showMessage', 'window/logMessage']) connection.onNotification(method, (params: unknown) => record(method, params));
+  for (const method of [StatusNotification.method, 'window/showMessage', 'window/logMessage']) connection.onNotification(method, (params: unknown) => record(method, params));
   // Messages with (optional) actions arrive as a request; kept with the notifications so tests see every message shown.
   connection.onRequest('window/showMessageRequest', (params: unknown) => (record('window/showMessageRequest', params), null));
   connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
@@ -192,10 +192,10 @@ export function positionOf(text: string, needle: string, delta = 0, from = 0): {
 export async function waitForStatus(client: TestClient, accept: (s: StatusParams) => boolean = (s) => s.items > 0, skip = 0, ms = 10_000): Promise<StatusParams> {
   const until = Date.now() + ms;
   for (;;) {
-    const all = (client.notifications.get(StatusNotification) ?? []) as StatusParams[];
+    const all = (client.notifications.get(StatusNotification.method) ?? []) as StatusParams[];
     const found = all.slice(skip).find(accept);
     if (found) return found;
-    if (Date.now() > until) throw new Error(`no matching ${StatusNotification} within ${ms} ms; got ${JSON.stringify(all)}`);
+    if (Date.now() > until) throw new Error(`no matching ${StatusNotification.method} within ${ms} ms; got ${JSON.stringify(all)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

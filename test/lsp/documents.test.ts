@@ -33,7 +33,7 @@ async function waitFor<T>(what: string, check: () => T | undefined, ms = 10_000)
   }
 }
 
-const statuses = (client: TestClient): StatusParams[] => (client.notifications.get(StatusNotification) ?? []) as StatusParams[];
+const statuses = (client: TestClient): StatusParams[] => (client.notifications.get(StatusNotification.method) ?? []) as StatusParams[];
 /** Messages shown to the user, as a notification or as a request (which may carry actions). */
 const shownMessages = (client: TestClient): ShowMessageParams[] =>
   [...(client.notifications.get('window/showMessage') ?? []), ...(client.notifications.get('window/showMessageRequest') ?? [])] as ShowMessageParams[];

@@ -21,8 +21,8 @@ const uri = (file: string): string => pathToFileURL(file).toString();
 describe('graph requests with the demo beauty table', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-lsp-graph-'));
   let client: TestClient;
-  const graph = (params: GraphParams): Promise<TraceGraph> => client.connection.sendRequest<TraceGraph>(GraphRequest, params);
-  const diff = (params: DiffParams): Promise<GraphDiff> => client.connection.sendRequest<GraphDiff>(DiffRequest, params);
+  const graph = (params: GraphParams): Promise<TraceGraph> => client.connection.sendRequest(GraphRequest, params);
+  const diff = (params: DiffParams): Promise<GraphDiff> => client.connection.sendRequest(DiffRequest, params);
 
   before(async () => {
     client = await startClient({ rootPath: dir, settings: { alignment: { paths: [path.join(demo, 'items.json')] } } });

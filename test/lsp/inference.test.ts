@@ -35,10 +35,10 @@ const QUICK: DecodeOverrides = { mode: 'non-thinking', beams: 8, numReturn: 5, p
 const LONG: DecodeOverrides = { mode: 'thinking', temperature: 1, topK: 0, topP: 1, maxThinkingTokens: 1024, thinkingSamples: 8, beams: 4, numReturn: 2, provider: 'cpu' };
 
 const hoverText = (h: Hover | null): string => (h ? (h.contents as MarkupContent).value : '');
-const users = (client: TestClient, params: UsersParams = {}): Promise<UsersResult> => client.connection.sendRequest<UsersResult>(UsersRequest, params);
+const users = (client: TestClient, params: UsersParams = {}): Promise<UsersResult> => client.connection.sendRequest(UsersRequest, params);
 // An explicit `undefined` token would be sent as a second parameter: pass the token only when there is one.
 const infer = (client: TestClient, params: InferParams, cancel?: CancellationTokenSource): Promise<InferResult> =>
-  cancel ? client.connection.sendRequest<InferResult>(InferRequest, params, cancel.token) : client.connection.sendRequest<InferResult>(InferRequest, params);
+  cancel ? client.connection.sendRequest(InferRequest, params, cancel.token) : client.connection.sendRequest(InferRequest, params);
 
 /** Resolves with the first value `check` returns within `ms`. */
 async function waitFor<T>(what: string, check: () => T | undefined, ms = 30_000): Promise<T> {
@@ -58,7 +58,7 @@ describe('inference requests with the demo table, users and model', () => {
 
   before(async () => {
     client = await startClient({ rootPath: root, settings: { alignment: { paths: [pid2sid] }, model: { path: finalModel }, users: { paths: [usersFile] } } });
-    client.connection.onNotification(InferProgressNotification, (p: InferProgressParams) => {
+    client.connection.onNotification(InferProgressNotification, (p) => {
       progress.push(p);
     });
     const status = await waitForStatus(client, (s) => s.items === 3000, 0, 60_000);

@@ -32,7 +32,7 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const rebuild = (): Promise<RebuildIndexResult> => client.connection.sendRequest<RebuildIndexResult>(RebuildIndexRequest, {});
+const rebuild = (): Promise<RebuildIndexResult> => client.connection.sendRequest(RebuildIndexRequest);
 
 test('rebuilding deletes the cached index and builds it again; the pool answers as before', async () => {
   const result = await rebuild();
@@ -49,7 +49,7 @@ test('rebuilding deletes the cached index and builds it again; the pool answers 
 });
 
 test('after a settings reload (which reuses the cached index), a rebuild builds again', async () => {
-  const seen = (client.notifications.get(StatusNotification) ?? []).length;
+  const seen = (client.notifications.get(StatusNotification.method) ?? []).length;
   await client.setSettings({ alignment: { paths: ['items.jsonl'] }, inlayHints: { enabled: false } });
   assert.equal((await waitForStatus(client, (s) => s.items === 2, seen)).items, 2);
   const result = await rebuild();

@@ -1,7 +1,7 @@
 /**
  * The extension's pure helpers, without VS Code: the Restricted Mode rule,
- * settings named in errors, the `.rtrace` header read for code lenses and
- * "Run again", the progress text of a run, and which graph node the cursor is on.
+ * settings named in errors, the progress text of a run, and which graph
+ * node the cursor is on.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,7 +9,6 @@ import { test } from 'node:test';
 import { nodeAt } from '../../extension/graph-sync';
 import { progressMessage, tail, THINKING_TAIL } from '../../extension/inference-progress';
 import { settingsNamedIn } from '../../extension/setting-links';
-import { rerunRequest, traceHeader } from '../../extension/trace-header';
 import { trustedOnlyCommands, trustRefusal } from '../../extension/trust';
 
 const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -50,19 +49,6 @@ test('settings named in an error message, without a trailing full stop', () => {
   assert.deepEqual(settingsNamedIn('no users file: set reclens.users.paths to a JSONL file.'), ['reclens.users.paths']);
   assert.deepEqual(settingsNamedIn('no model: set reclens.model.path. See reclens.model.path and reclens.model.executionProvider'), ['reclens.model.path', 'reclens.model.executionProvider']);
   assert.deepEqual(settingsNamedIn('the model crashed'), []);
-});
-
-test('the .rtrace header: its line, its fields, and what "Run again" takes from it', () => {
-  const text = ['# made by hand', '%rtrace 1', '# a comment', 'user: u0910', 'model: /models/final', 'mode: non-thinking', 'decoding: temperature=0.6 top_p=0.95 top_k=20 seed=7 beams=16', 'decoding: num_return=4 constrained=false bogus=1 max_thinking_tokens=x', '', '[history]', 'user: not-a-header'].join('\n');
-  const header = traceHeader(text);
-  assert.equal(header?.line, 1);
-  assert.equal(header?.fields.user, 'u0910');
-  const { user, model, overrides } = rerunRequest(header!.fields);
-  assert.equal(user, 'u0910');
-  assert.equal(model, '/models/final');
-  assert.deepEqual(overrides, { mode: 'non-thinking', temperature: 0.6, topP: 0.95, topK: 20, seed: 7, beams: 16, numReturn: 4, constrained: false });
-  assert.equal(traceHeader('{"samples": {}}'), undefined);
-  assert.deepEqual(rerunRequest({ mode: 'sideways' }).overrides, {});
 });
 
 test('the progress text shows the last characters of the thinking and the speed', () => {
