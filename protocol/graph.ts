@@ -4,8 +4,16 @@
  * the webview (which only draws them). Plain JSON.
  */
 
-/** Columns of the layered graph, left to right. */
-export type GraphStage = 'history' | 'perception' | 'cognition' | 'recommendation';
+import { STAGES, type Stage } from './layers';
+
+/** Columns of the layered graph, left to right: the history, then the stages of reasoning. */
+export type GraphStage = 'history' | Stage;
+
+/** The graph's columns in order. */
+export const GRAPH_STAGES: readonly GraphStage[] = ['history', ...STAGES];
+
+/** Rank of each column (its index in `GRAPH_STAGES`). */
+export const GRAPH_STAGE_RANK = Object.fromEntries(GRAPH_STAGES.map((s, i) => [s, i])) as Readonly<Record<GraphStage, number>>;
 
 /** A zero-based LSP-style range in the trace document, for "reveal in editor". */
 export interface GraphRange {

@@ -3,12 +3,10 @@
  * columns in stage order, nodes with their column, clusters with a colour
  * slot and a tag. Pure: no DOM.
  */
-import type { DiffNode, DiffStatus, GraphCluster, GraphDiff, GraphNode, GraphStage, TraceGraph } from '../protocol/graph';
+import { GRAPH_STAGE_RANK, GRAPH_STAGES, type DiffNode, type DiffStatus, type GraphCluster, type GraphDiff, type GraphNode, type GraphStage, type TraceGraph } from '../protocol/graph';
 
 /** What the extension (or the standalone page) hands the webview. */
 export type Payload = { graph: TraceGraph } | { diff: GraphDiff };
-
-export const STAGES: GraphStage[] = ['history', 'perception', 'cognition', 'recommendation'];
 
 /** Colour slots for clusters; the CSS maps slot i to a VS Code chart colour (blue, purple, orange, yellow: green and red mean hit and miss). */
 export const CLUSTER_SLOTS = 4;
@@ -64,11 +62,11 @@ function columnsOf(layers: { name: string; stage: GraphStage }[], nodes: GraphNo
   const add = (name: string, stage: GraphStage) => {
     if (seen.has(name)) return;
     seen.add(name);
-    columns.push({ name, stage: STAGES.includes(stage) ? stage : 'recommendation' });
+    columns.push({ name, stage: GRAPH_STAGES.includes(stage) ? stage : 'recommendation' });
   };
   for (const l of layers) add(l.name, l.stage);
   for (const n of nodes) add(n.layer, n.stage);
-  const order = (c: Column) => STAGES.indexOf(c.stage);
+  const order = (c: Column) => GRAPH_STAGE_RANK[c.stage];
   // A stable sort keeps the payload's order within a stage.
   return columns.map((c, i) => ({ c, i })).sort((a, b) => order(a.c) - order(b.c) || a.i - b.i).map(({ c }) => c);
 }

@@ -6,7 +6,8 @@
  */
 import { select, type Selection } from 'd3-selection';
 import { NODE_H, NODE_W, type LayoutResult } from './layout';
-import { describe, detailLine, STAGES, type ViewModel, type ViewNode } from './model';
+import { GRAPH_STAGES } from '../protocol/graph';
+import { describe, detailLine, type ViewModel, type ViewNode } from './model';
 
 export interface Drawing {
   /** Node element by id. */
@@ -101,7 +102,7 @@ export function draw(svg: SVGSVGElement, model: ViewModel, layout: LayoutResult)
   const headings: { className: string; x: number; y: number; text: string; middle: boolean }[] = [];
   const top = -HEAD;
   const height = layout.height + HEAD + PAD;
-  for (const stage of STAGES) {
+  for (const stage of GRAPH_STAGES) {
     const spans = model.columns.flatMap((c, i) => (c.stage === stage && layout.columnSpan.has(i) ? [layout.columnSpan.get(i)!] : []));
     if (spans.length === 0) continue;
     const x0 = Math.min(...spans.map((s) => s.x0)) - PAD;

@@ -19,7 +19,7 @@
  * - A recommendation's hit is the trace's flag, else (no flag) whether its
  *   code is among the ground truth's.
  */
-import type { GraphCluster, GraphCode, GraphEdge, GraphMetrics, GraphNode, GraphStage, TraceGraph } from '../../protocol/graph';
+import { GRAPH_STAGE_RANK, type GraphCluster, type GraphCode, type GraphEdge, type GraphMetrics, type GraphNode, type GraphStage, type TraceGraph } from '../../protocol/graph';
 import { codeKey, scanCodes, type CompiledGrammar } from '../items/grammar';
 import type { ItemLookup } from '../items/lookup';
 import type { Span } from '../items/types';
@@ -38,7 +38,7 @@ export const LABEL_LENGTH = 80;
 /** Longest item title inside a step's label. */
 const TITLE_IN_LABEL = 40;
 
-const stageOrder: Record<GraphStage, number> = { history: 0, perception: 1, cognition: 2, recommendation: 3 };
+const stageOrder = GRAPH_STAGE_RANK;
 
 /** A code of a node with what clustering needs. */
 interface NodeCode extends GraphCode {

@@ -33,7 +33,8 @@
  * `a:<id in A>` for nodes only in A; `range` is in B's document when the
  * node is in B (`bId` set), else in A's.
  */
-import type { DiffEdge, DiffNode, DiffStatus, GraphDiff, GraphNode, GraphStage, TraceGraph } from '../../protocol/graph';
+import { GRAPH_STAGE_RANK, type DiffEdge, type DiffNode, type DiffStatus, type GraphDiff, type GraphNode, type GraphStage, type TraceGraph } from '../../protocol/graph';
+import { STAGES } from '../../protocol/layers';
 import { Interner, normalText, sameSet, words } from './similarity';
 
 /** Least words Jaccard index for two different texts to pair. */
@@ -41,8 +42,8 @@ export const MIN_WORDS = 0.2;
 /** Least score (see above) for two different texts to pair. */
 export const MIN_SCORE = 0.45;
 
-const stageOrder: Record<GraphStage, number> = { history: 0, perception: 1, cognition: 2, recommendation: 3 };
-const reasoningStages: GraphStage[] = ['perception', 'cognition', 'recommendation'];
+const stageOrder = GRAPH_STAGE_RANK;
+const reasoningStages: readonly GraphStage[] = STAGES;
 
 interface Pair {
   a?: GraphNode;
