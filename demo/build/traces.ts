@@ -124,8 +124,9 @@ export function traceValue(world: World, user: User): TraceValue {
   if (user.drift) recommendation.push({ id: `r${recommendation.length + 1}`, text: `Leave out ${world.subtopics[user.drift.fades].name.toLowerCase()}: the interest has faded.`, evidence: [evoOf.get(user.drift.fades)!] });
   const layers: LayerValue[] = [
     { name: 'perception', steps: perception },
-    { name: 'derivation', steps: derivation },
-    { name: 'evolution', steps: evolution },
+    // OneReason's cognition layers: interests abstracted from the history, then how they move.
+    { name: 'interest-expansion', steps: derivation },
+    { name: 'transition-inference', steps: evolution },
     { name: 'recommendation', steps: recommendation },
   ];
   const targets = new Set(user.targets);
@@ -138,6 +139,7 @@ export function traceValue(world: World, user: User): TraceValue {
       sample: `demo/world/${user.id}`,
       model: 'oracle',
       mode: 'thinking',
+      layers: 'onereason',
       decoding: { beams: TOP, num_return: TOP },
       created: CREATED,
       source: 'demo/world/users.jsonl',

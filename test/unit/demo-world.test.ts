@@ -133,12 +133,12 @@ test('every ready-made trace analyses without errors', () => {
     const kind = detectKind(f, undefined, text);
     assert.equal(kind, f.endsWith('.rtrace') ? 'rtrace' : f.endsWith('.json') ? 'benchmark' : 'jsonl', f);
     const a = analyzeDocument(text, kind, { grammar, layers: defaultLayers });
-    assert.deepEqual(a.problems.filter((p) => p.severity === 'error'), [], f);
+    assert.deepEqual(a.problems.filter((p) => p.severity === 'error' || p.severity === 'warning'), [], f);
     assert.ok(a.traces.length > 0, f);
     if (kind === 'rtrace') {
       const t = a.traces[0];
       assert.ok((t.recommendations ?? []).some((r) => r.hit === true), `${f} has a hit`);
-      assert.ok(t.steps.some((s) => s.layer === 'evolution'), `${f} has evolution steps`);
+      assert.ok(t.steps.some((s) => s.layer === 'transition-inference'), `${f} has transition-inference steps`);
     }
   }
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultLayers, type LayerSpec } from '../../protocol/settings';
+import { defaultLayers, type LayerSpec } from '../../protocol/layers';
 import { compileGrammar, presetSpec } from '../../server/items/grammar';
 import type { Analysis, AnalyzeContext } from '../../server/trace/model';
 import { analyzeRtrace } from '../../server/trace/rtrace';
@@ -136,7 +136,7 @@ test('the malformed fixture reports each mistake where it is', () => {
     ['rtrace/unclosed-raw', '[raw output <<END]'],
   ]);
   const unknown = a.problems.find((p) => p.code === 'rtrace/unknown-layer')!;
-  assert.match(unknown.message, /`perception`, `derivation`, `evolution` and `recommendation`/);
+  assert.match(unknown.message, /`perception`, `persona`, `interest-expansion`, `transition-inference`, `recommendation`, `cognition` and `thinking`/);
   const stage = a.problems.find((p) => p.code === 'step/evidence-stage')!;
   assert.match(stage.message, /Perception step `p1` cites `r1`/);
   assert.match(a.problems.find((p) => p.code === 'step/duplicate-id')!.message, /line 9/);
@@ -166,9 +166,9 @@ test('configured layers: names and stages come from the settings', () => {
     { name: 'abduction', stage: 'cognition', markers: [] },
     { name: 'R3', stage: 'recommendation', markers: [] },
   ];
-  const text = '%rtrace 1\n[history]\nh1 <s_a_1><s_b_2><s_c_3>\n[layer R0]\np1 a <- h1\n[layer induction]\nc1 b <- p1\n[layer abduction]\nc2 c <- c1, p1\n[layer R3]\nr1 d <- c2\n[layer perception]\np2 e\n';
+  const text = '%rtrace 1\n[history]\nh1 <s_a_1><s_b_2><s_c_3>\n[layer R0]\np1 a <- h1\n[layer induction]\nc1 b <- p1\n[layer abduction]\nc2 c <- c1, p1\n[layer R3]\nr1 d <- c2\n[layer musing]\np2 e\n';
   const a = analyzeRtrace(text, { ...ctx, layers });
-  assert.deepEqual(found(text, a), [['rtrace/unknown-layer', 'perception']]);
+  assert.deepEqual(found(text, a), [['rtrace/unknown-layer', 'musing']]);
   assert.match(a.problems[0].message, /`R0`, `induction`, `abduction` and `R3`/);
   assert.deepEqual(
     a.traces[0].steps.map((s) => s.stage),
