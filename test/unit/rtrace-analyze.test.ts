@@ -71,7 +71,7 @@ test('Chinese reasoning: steps, text and offsets in UTF-16 units', () => {
   const c3 = a.traces[0].steps.find((s) => s.id === 'c3')!;
   assert.equal(c3.text, '最近一次互动（h4，收藏）表明兴趣正从娱乐向“救助、领养”延伸。');
   assert.deepEqual(
-    c3.evidence.map((e) => text.slice(e.span.start, e.span.end)),
+    c3.evidence.map((e) => text.slice(e.span!.start, e.span!.end)),
     ['c1', 'h4'],
   );
   const p1 = a.traces[0].steps.find((s) => s.id === 'p1')!;
