@@ -170,7 +170,7 @@ describe('.rtrace documents with an alignment table', () => {
 
     const unknownLayer = byCode('rtrace/unknown-layer');
     assert.deepEqual(unknownLayer.map((d) => slice(text, d.range)), ['reflection']);
-    assert.match(messageOf(unknownLayer[0]), /`perception`, `derivation`, `evolution` and `recommendation`/);
+    assert.match(messageOf(unknownLayer[0]), /`perception`, `persona`, `interest-expansion`, `transition-inference`, `recommendation`, `cognition` and `thinking`/);
 
     const unclosed = byCode('rtrace/unclosed-raw');
     assert.deepEqual(unclosed.map((d) => slice(text, d.range)), ['[raw output <<END]']);
