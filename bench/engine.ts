@@ -10,7 +10,7 @@
  */
 import { runInference } from '../server/engine/infer';
 import { topIndexes } from '../server/engine/sampling';
-import type { DecodeSettings, InferenceRecord, ProviderSetting } from '../server/engine/types';
+import type { DecodeSettings, InferenceRecord, ProviderSetting } from '../protocol/inference';
 import { codeKey } from '../server/items/grammar';
 import type { ItemLookup } from '../server/items/lookup';
 import type { UserRecord } from '../server/users/types';
@@ -74,6 +74,8 @@ export async function benchEngine(provider: ProviderSetting = 'cpu', n = 20): Pr
       temperature: 0.6,
       topP: 0.95,
       topK: 20,
+      presencePenalty: 0,
+      frequencyPenalty: 0,
       seed: 1,
       maxTokens: 128,
       stopAt: -1,

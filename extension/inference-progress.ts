@@ -3,7 +3,7 @@
  * arrives (its last ~80 characters, so the notification shows the model
  * "typing") with the generation speed, then the code search. Pure.
  */
-import type { ProgressEvent } from '../server/engine/types';
+import type { ProgressEvent } from '../protocol/inference';
 
 /** Characters of thinking shown. */
 export const THINKING_TAIL = 80;

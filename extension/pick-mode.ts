@@ -1,6 +1,6 @@
 /** The decoding-mode picker: thinking, non-thinking or race, the last choice preselected. */
 import * as vscode from 'vscode';
-import type { InferenceMode } from '../server/engine/types';
+import { defaultDecoding, type InferenceMode } from '../protocol/inference';
 import { choose } from './quick-pick';
 
 const LAST_KEY = 'reclens.lastMode';
@@ -12,12 +12,12 @@ interface ModeItem extends vscode.QuickPickItem {
 const MODES: ModeItem[] = [
   { mode: 'thinking', label: 'thinking', description: 'sample the reasoning until </think>, then beam-search codes after it' },
   { mode: 'non-thinking', label: 'non-thinking', description: 'beam-search codes right after the prompt (empty think block)' },
-  { mode: 'race', label: 'race', description: 'both, candidates merged and labelled with their branch (OneReason)' },
+  { mode: 'race', label: 'race', description: 'both, as OneReason evaluates: the thinking half of the candidates first, then the non-thinking half' },
 ];
 
 /** Asks for a mode; resolves undefined when dismissed. */
 export async function pickMode(state: vscode.Memento, title: string): Promise<InferenceMode | undefined> {
-  const last = state.get<InferenceMode>(LAST_KEY) ?? vscode.workspace.getConfiguration('reclens').get<InferenceMode>('inference.mode', 'thinking');
+  const last = state.get<InferenceMode>(LAST_KEY) ?? vscode.workspace.getConfiguration('reclens').get<InferenceMode>('inference.mode', defaultDecoding.mode);
   const pick = vscode.window.createQuickPick<ModeItem>();
   pick.title = title;
   pick.placeholder = 'Decoding mode';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StatusParams } from '../protocol/messages';
-import type { InferenceRecord } from '../server/engine/types';
+import type { InferenceRecord } from '../protocol/inference';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('reclens.status', vscode.StatusBarAlignment.Right, 100);

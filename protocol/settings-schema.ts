@@ -4,6 +4,7 @@
  * (`npm run gen:settings` writes it; a test checks it).
  */
 import { LAYER_SCHEMES, STAGES } from './layers';
+import { decodingSpecs, type DecodingKey, type DecodingSpec } from './inference';
 import { defaultSettings } from './settings';
 
 const d = defaultSettings;
@@ -140,30 +141,7 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
     markdownDescription:
       'Users files for inference: JSONL (one user a line: `user`, `history`, optional `targets`, as item ids or codes) or OpenOneRec metadata Parquet (`uid`, `hist_video_pid`, `target_video_pid`, mapped to codes through the alignment table). Relative paths are resolved against the workspace folder.',
   },
-  'reclens.inference.mode': {
-    type: 'string',
-    enum: ['thinking', 'non-thinking', 'race'],
-    enumDescriptions: [
-      'Two-stage: sample the thinking (`/think`) until `</think>`, then beam-search codes after each thinking sample.',
-      'No thinking (`/no_think`, an empty think block): beam-search codes right after the prompt.',
-      'Both, with the candidates merged and each labelled with its branch (OneReason).',
-    ],
-    default: d.inference.mode,
-    description: 'How the model decodes.',
-  },
-  'reclens.inference.beams': { type: 'integer', minimum: 1, maximum: 128, default: d.inference.beams, description: 'Beam width of the code search (OpenOneRec evaluates with 16–32, OneReason with 64).' },
-  'reclens.inference.numReturn': { type: 'integer', minimum: 1, maximum: 128, default: d.inference.numReturn, description: 'Candidates returned per beam search (at most the beam width).' },
-  'reclens.inference.thinkingSamples': { type: 'integer', minimum: 1, maximum: 16, default: d.inference.thinkingSamples, description: 'Thinking traces sampled in thinking mode; codes are beam-searched after each.' },
-  'reclens.inference.temperature': { type: 'number', minimum: 0, default: d.inference.temperature, description: 'Sampling temperature of the thinking stage (0 = greedy).' },
-  'reclens.inference.topP': { type: 'number', minimum: 0, maximum: 1, default: d.inference.topP, description: 'Nucleus sampling threshold of the thinking stage (1 = off).' },
-  'reclens.inference.topK': { type: 'integer', minimum: 0, default: d.inference.topK, description: 'Top-k cut-off of the thinking stage (0 = off).' },
-  'reclens.inference.seed': { type: 'integer', default: d.inference.seed, description: 'Random seed: the same seed and settings give the same trace.' },
-  'reclens.inference.maxThinkingTokens': { type: 'integer', minimum: 1, maximum: 32768, default: d.inference.maxThinkingTokens, description: 'Most tokens of one thinking sample.' },
-  'reclens.inference.constrained': {
-    type: 'boolean',
-    default: d.inference.constrained,
-    markdownDescription: 'Constrain code decoding to codes of the alignment table (a prefix trie, as OneRec-Think does). Off: decode freely and report invalid beams, as OpenOneRec does.',
-  },
+  ...decodingSchema(),
   'reclens.inference.historyLength': { type: 'integer', minimum: 0, default: d.inference.historyLength, description: 'Most recent history items put in the prompt (0 = all).' },
   'reclens.inference.promptTemplate': {
     type: 'string',
@@ -179,6 +157,25 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
     description: 'Log the messages between VS Code and the RecLens language server to the RecLens output channel.',
   },
 };
+
+/** The `reclens.inference.*` entries of the decoding settings, from their ranges and descriptions in protocol/inference.ts. */
+function decodingSchema(): Record<string, Record<string, unknown>> {
+  const entry = (key: DecodingKey, spec: DecodingSpec): Record<string, unknown> => {
+    const e: Record<string, unknown> = { type: spec.kind === 'enum' ? 'string' : spec.kind };
+    if (spec.kind === 'enum') {
+      e.enum = [...spec.values];
+      if (spec.valueDescriptions) e.enumDescriptions = spec.valueDescriptions;
+    }
+    if (spec.kind === 'integer' || spec.kind === 'number') {
+      e.minimum = spec.min;
+      if (spec.max !== undefined) e.maximum = spec.max;
+    }
+    e.default = d.inference[key];
+    e[spec.markdown ? 'markdownDescription' : 'description'] = spec.description;
+    return e;
+  };
+  return Object.fromEntries((Object.entries(decodingSpecs) as [DecodingKey, DecodingSpec][]).map(([key, spec]) => [`reclens.inference.${key}`, entry(key, spec)]));
+}
 
 /** The manifest's `contributes.configuration` value. */
 export function configurationContribution(): { title: string; properties: Record<string, Record<string, unknown>> } {

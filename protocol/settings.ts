@@ -6,7 +6,7 @@
  */
 import type { GrammarSpec, PresetName, TableSpec } from './items';
 import type { LayerSchemeName, LayerSpec } from './layers';
-import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetting } from '../server/engine/types';
+import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetting } from './inference';
 
 export interface ReclensSettings {
   itemicTokens: { preset: PresetName; custom: GrammarSpec | null };

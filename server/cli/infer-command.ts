@@ -5,14 +5,15 @@
  * after `npm ci`. Writes the `.rtrace` (stdout or `--out`), or with `--json`
  * the whole inference record; progress goes to stderr.
  */
+import { analyzeContext } from '../config/settings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findWorkspaceSettings } from '../config/workspace-settings';
+import { decodingSpecs, describeRange, inRange, PROVIDERS, type DecodeOverrides, type DecodingKey, type DecodingSpec, type ProgressEvent, type ProviderSetting } from '../../protocol/inference';
 import { CancelledError } from '../engine/engine';
-import { inferenceRequest, type DecodeOverrides } from '../engine/request';
+import { inferenceRequest } from '../engine/request';
 import { InferenceService } from '../engine/service';
 import { renderTrace } from '../trace/rtrace/from-record';
-import type { InferenceMode, ProgressEvent, ProviderSetting } from '../engine/types';
 import { loadUsers } from '../users/load';
 import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';
 
@@ -20,15 +21,8 @@ export interface InferFlags {
   user?: string;
   users?: string[];
   model?: string;
-  mode?: string;
-  beams?: string;
-  numReturn?: string;
-  samples?: string;
-  seed?: string;
-  temperature?: string;
-  topP?: string;
-  topK?: string;
-  maxThinkingTokens?: string;
+  /** The decoding flags given, by flag name (`top-p`, `filter-seen`), as parsed: text, or true for a boolean flag. */
+  decoding?: Record<string, string | boolean | undefined>;
   unconstrained?: boolean;
   provider?: string;
   out?: string;
@@ -38,33 +32,44 @@ export interface InferFlags {
 /** The demo workspace's settings, used when no workspace settings are found. */
 export const demoSettings = path.join(__dirname, '..', 'demo', '.vscode', 'settings.json');
 
-function number(name: string, value: string | undefined, integer: boolean, min: number, max = Infinity): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'}${max < Infinity ? ` from ${min} to ${max}` : ` ≥ ${min}`}, not "${value}"`);
-  }
-  return n;
+/** The decoding settings that have a flag, with it. */
+const flagged = (Object.entries(decodingSpecs) as [DecodingKey, DecodingSpec][]).filter((e): e is [DecodingKey, DecodingSpec & { flag: string }] => e[1].flag !== undefined);
+
+/** `parseArgs` options of the decoding flags: a boolean setting is a switch, every other takes a value. */
+export const decodingFlagOptions = Object.fromEntries(flagged.map(([, spec]) => [spec.flag, { type: spec.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }]));
+
+/** Help lines of the decoding flags, from their descriptions. */
+export function decodingFlagsHelp(): string {
+  const metavar = (spec: DecodingSpec): string => (spec.kind === 'integer' ? ' N' : spec.kind === 'number' ? ' X' : spec.kind === 'enum' ? ` ${spec.values.join('|')}` : spec.kind === 'string' ? ' NAME' : '');
+  const firstSentence = (text: string): string => text.replace(/`/g, '').split(/(?<=[.:;]) /)[0].replace(/[.:;]$/, '');
+  return flagged
+    .map(([, spec]) => {
+      const head = `  --${spec.flag}${metavar(spec)}`;
+      const range = spec.kind === 'integer' || spec.kind === 'number' ? ` (${describeRange(spec).replace(/^a (whole )?number /, '')})` : '';
+      return `${head.padEnd(25)}${head.length >= 25 ? `\n${' '.repeat(25)}` : ''}${firstSentence(spec.description)}${range}`;
+    })
+    .join('\n');
 }
 
+/** A flag's value as its setting's type, checked against the setting's range (protocol/inference.ts). */
+function flagValue(spec: DecodingSpec & { flag: string }, given: string | boolean): unknown {
+  const value = spec.kind === 'integer' || spec.kind === 'number' ? (given === '' ? NaN : Number(given)) : given;
+  if (!inRange(spec, value)) throw new UsageError(`--${spec.flag} must be ${describeRange(spec)}, not "${given}"`);
+  return value;
+}
+
+/** The run's overrides from the command line; throws `UsageError` naming the flag and its range. */
 export function overridesFrom(f: InferFlags): DecodeOverrides {
-  if (f.mode && !['thinking', 'non-thinking', 'race'].includes(f.mode)) throw new UsageError(`--mode must be thinking, non-thinking or race, not "${f.mode}"`);
-  if (f.provider && !['auto', 'cuda', 'cpu'].includes(f.provider)) throw new UsageError(`--provider must be auto, cuda or cpu, not "${f.provider}"`);
-  const o: DecodeOverrides = {
-    mode: f.mode as InferenceMode | undefined,
-    beams: number('beams', f.beams, true, 1, 128),
-    numReturn: number('num-return', f.numReturn, true, 1, 128),
-    thinkingSamples: number('samples', f.samples, true, 1, 16),
-    seed: number('seed', f.seed, true, -(2 ** 31), 2 ** 32),
-    temperature: number('temperature', f.temperature, false, 0),
-    topP: number('top-p', f.topP, false, 0, 1),
-    topK: number('top-k', f.topK, true, 0),
-    maxThinkingTokens: number('max-thinking-tokens', f.maxThinkingTokens, true, 1, 32768),
-    constrained: f.unconstrained ? false : undefined,
-    model: f.model ? path.resolve(f.model) : undefined,
-    provider: f.provider as ProviderSetting | undefined,
-  };
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as DecodeOverrides;
+  if (f.provider !== undefined && !(PROVIDERS as readonly string[]).includes(f.provider)) throw new UsageError(`--provider must be ${describeRange({ kind: 'enum', values: PROVIDERS, description: '' })}, not "${f.provider}"`);
+  const o: Record<string, unknown> = {};
+  for (const [key, spec] of flagged) {
+    const given = f.decoding?.[spec.flag];
+    if (given !== undefined && given !== false) o[key] = flagValue(spec, given);
+  }
+  if (f.unconstrained) o.constrained = false;
+  if (f.model) o.model = path.resolve(f.model);
+  if (f.provider) o.provider = f.provider as ProviderSetting;
+  return o as DecodeOverrides;
 }
 
 function progressPrinter(out: NodeJS.WriteStream): (e: ProgressEvent) => void {
@@ -118,7 +123,7 @@ export async function inferCommand(flags: InferFlags, ws: WorkspaceFlags): Promi
     const request = inferenceRequest(settings, workspace.base, user, store.indexes.map((i) => i.file), overrides);
     const record = await service.infer(request, { signal: controller.signal, onProgress: progressPrinter(process.stderr), lookup: result.lookup });
     if (record.providerNote) process.stderr.write(`reclens: ${record.providerNote}\n`);
-    const text = flags.json ? `${JSON.stringify(record, null, 2)}\n` : renderTrace(record, { grammar, layers: settings.layers, lookup: result.lookup });
+    const text = flags.json ? `${JSON.stringify(record, null, 2)}\n` : renderTrace(record, { ...analyzeContext({ settings, grammar }), lookup: result.lookup });
     if (flags.out) {
       fs.writeFileSync(flags.out, text);
       process.stderr.write(`wrote ${flags.out}\n`);

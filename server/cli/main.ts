@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkFile, formatProblem } from './check';
 import { diffCommand } from './diff-command';
 import { indexCommand } from './index-command';
-import { inferCommand, type InferFlags } from './infer-command';
+import { decodingFlagOptions, decodingFlagsHelp, inferCommand, type InferFlags } from './infer-command';
 import { renderCommand } from './render-command';
 import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';
 
@@ -50,14 +50,7 @@ Inference options (defaults: reclens.model.*, reclens.users.paths, reclens.infer
   --user ID              the user to run (required)
   --users FILE           users file, JSONL or OpenOneRec Parquet (repeatable)
   --model DIR            model folder (model.onnx, config.json, tokenizer.json, …)
-  --mode MODE            thinking | non-thinking | race
-  --beams N              beam width of the code search (1–128)
-  --num-return N         candidates returned per search
-  --samples N            thinking samples
-  --seed S               random seed (same seed and settings → same trace)
-  --temperature T        thinking sampling temperature (0 = greedy)
-  --top-p P, --top-k K   thinking sampling cut-offs
-  --max-thinking-tokens N
+${decodingFlagsHelp()}
   --unconstrained        decode codes freely and report invalid beams
   --provider P           auto | cuda | cpu
   --out FILE             write the trace (or JSON) to FILE
@@ -78,15 +71,7 @@ const inferOptions = {
   user: { type: 'string' },
   users: { type: 'string', multiple: true },
   model: { type: 'string' },
-  mode: { type: 'string' },
-  beams: { type: 'string' },
-  'num-return': { type: 'string' },
-  samples: { type: 'string' },
-  seed: { type: 'string' },
-  temperature: { type: 'string' },
-  'top-p': { type: 'string' },
-  'top-k': { type: 'string' },
-  'max-thinking-tokens': { type: 'string' },
+  ...decodingFlagOptions,
   unconstrained: { type: 'boolean' },
   provider: { type: 'string' },
   out: { type: 'string', short: 'o' },
@@ -107,15 +92,7 @@ function inferFlags(v: Record<string, unknown>): InferFlags {
     user: s('user'),
     users: v.users as string[] | undefined,
     model: s('model'),
-    mode: s('mode'),
-    beams: s('beams'),
-    numReturn: s('num-return'),
-    samples: s('samples'),
-    seed: s('seed'),
-    temperature: s('temperature'),
-    topP: s('top-p'),
-    topK: s('top-k'),
-    maxThinkingTokens: s('max-thinking-tokens'),
+    decoding: Object.fromEntries(Object.keys(decodingFlagOptions).map((k) => [k, v[k] as string | boolean | undefined])),
     unconstrained: v.unconstrained === true,
     provider: s('provider'),
     out: s('out'),

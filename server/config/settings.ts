@@ -4,6 +4,7 @@
  * every value that could not be used.
  */
 import { LAYER_SCHEMES, schemeLayers, STAGES, withGenericLayers, type LayerSchemeName, type LayerSpec } from '../../protocol/layers';
+import { decodingSpecs, describeRange, inRange, PROVIDERS, type DecodingKey, type DecodingSpec } from '../../protocol/inference';
 import { defaultSettings, type InferenceSettings, type ReclensSettings } from '../../protocol/settings';
 import type { AnalyzeContext } from '../trace/model';
 import { resolveGrammar, type CompiledGrammar } from '../items/grammar';
@@ -102,8 +103,7 @@ function isLayer(v: unknown): v is LayerSpec {
   );
 }
 
-const modes = new Set(['thinking', 'non-thinking', 'race']);
-const providers = new Set(['auto', 'cuda', 'cpu']);
+const providers = new Set<unknown>(PROVIDERS);
 
 /** `reclens.model`, `reclens.users` and `reclens.inference`, each value checked against its range. */
 function resolveInferenceSettings(r: Record<string, unknown>, errors: string[]): Pick<ReclensSettings, 'model' | 'users' | 'inference'> {
@@ -118,22 +118,15 @@ function resolveInferenceSettings(r: Record<string, unknown>, errors: string[]):
     errors.push(`reclens.${section}.${key} must be ${expected} (found ${JSON.stringify(v)}); using ${JSON.stringify(fallback)}.`);
     return fallback;
   };
-  const int = (lo: number, hi = Infinity) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
-  const num = (lo: number, hi = Infinity) => (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
-  const bool = (v: unknown) => typeof v === 'boolean';
+  const int = (lo: number) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= lo;
   const i = d.inference;
   const get = <K extends keyof InferenceSettings>(key: K, ok: (v: unknown) => boolean, expected: string): InferenceSettings[K] => pick('inference', inf, key, i[key], ok, expected);
+  // Each decoding setting is checked against its range in protocol/inference.ts.
+  const decoding = Object.fromEntries(
+    (Object.entries(decodingSpecs) as [DecodingKey, DecodingSpec][]).map(([key, spec]) => [key, get(key, (v) => inRange(spec, v), describeRange(spec))]),
+  ) as Pick<InferenceSettings, DecodingKey>;
   const inference: InferenceSettings = {
-    mode: get('mode', (v) => modes.has(v as string), '"thinking", "non-thinking" or "race"'),
-    beams: get('beams', int(1, 128), 'a whole number from 1 to 128'),
-    numReturn: get('numReturn', int(1, 128), 'a whole number from 1 to 128'),
-    thinkingSamples: get('thinkingSamples', int(1, 16), 'a whole number from 1 to 16'),
-    temperature: get('temperature', num(0, 100), 'a number ≥ 0'),
-    topP: get('topP', num(0, 1), 'a number from 0 to 1'),
-    topK: get('topK', int(0), 'a whole number ≥ 0'),
-    seed: get('seed', int(-(2 ** 31), 2 ** 32), 'a whole number'),
-    maxThinkingTokens: get('maxThinkingTokens', int(1, 32768), 'a whole number from 1 to 32768'),
-    constrained: get('constrained', bool, 'true or false'),
+    ...decoding,
     historyLength: get('historyLength', int(0), 'a whole number ≥ 0'),
     promptTemplate: get('promptTemplate', (v) => typeof v === 'string' && v.includes('{history}'), 'text containing {history}'),
   };
@@ -141,7 +134,7 @@ function resolveInferenceSettings(r: Record<string, unknown>, errors: string[]):
   return {
     model: {
       path: pick('model', model, 'path', d.model.path, (v) => typeof v === 'string', 'a folder path'),
-      executionProvider: pick('model', model, 'executionProvider', d.model.executionProvider, (v) => providers.has(v as string), '"auto", "cuda" or "cpu"'),
+      executionProvider: pick('model', model, 'executionProvider', d.model.executionProvider, (v) => providers.has(v), describeRange({ kind: 'enum', values: PROVIDERS, description: '' })),
     },
     users: { paths: pick('users', users, 'paths', d.users.paths, (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'a list of file paths') },
     inference,

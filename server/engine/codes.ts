@@ -7,6 +7,7 @@
  */
 import { formatCode, type CompiledGrammar } from '../items/grammar';
 import type { ItemLookup } from '../items/lookup';
+import { chooseDomain, domainNames, type DomainChoice } from './domain';
 import { ModelError } from './model-folder';
 import type { TextTokenizer } from './tokenizer';
 
@@ -22,20 +23,20 @@ export class CodeVocabulary {
   readonly levels: number;
   /** The text that opens a code (`<|sid_begin|>`), '' when the grammar has no begin token. */
   readonly begin: string;
+  /** The domain item lookups filter on (undefined: every item). */
+  readonly domain?: string;
 
+  /** Codes of `choice`'s domain (default: the grammar's domain-less begin token); throws `ModelError` when the tokenizer lacks the begin token. */
   constructor(
     readonly grammar: CompiledGrammar,
     private readonly tokenizer: TextTokenizer,
     private readonly lookup: ItemLookup,
-    readonly domain?: string,
+    readonly choice: DomainChoice = chooseDomain(grammar, 'auto', [], []),
   ) {
     this.levels = grammar.levelCount;
-    const begins = grammar.spec.begin ?? [];
-    const entry = begins.find((b) => (b.domain ?? '') === (domain ?? '')) ?? begins.find((b) => !b.domain) ?? begins[0];
-    this.begin = entry?.token ?? '';
-    if (this.begin && tokenizer.tokenId(this.begin) === undefined) {
-      throw new ModelError(`the tokenizer has no token "${this.begin}" (the begin token of the ${grammar.spec.name} itemic-token spelling); check reclens.itemicTokens.preset against the model's tokenizer.json`);
-    }
+    this.begin = choice.begin;
+    this.domain = choice.domain;
+    if (this.begin && tokenizer.tokenId(this.begin) === undefined) throw new ModelError(missingBegin(grammar, tokenizer, choice));
   }
 
   /** The id of the token spelling `value` at `level`, or undefined when the tokenizer lacks it. */
@@ -97,4 +98,21 @@ export class CodeVocabulary {
   format(levels: readonly number[]): string {
     return formatCode(this.grammar, [...levels], { domain: this.domain });
   }
+}
+
+const SOURCE: Record<DomainChoice['source'], string> = {
+  setting: 'reclens.inference.domain or --domain',
+  target: "the domain of the user's targets",
+  table: 'the domain of the alignment table entry in reclens.alignment.paths',
+  grammar: 'the default begin token of the itemic-token spelling',
+};
+
+/** What to say when the tokenizer cannot spell the begin token: which token, where its domain came from, and what to set instead. */
+function missingBegin(grammar: CompiledGrammar, tokenizer: TextTokenizer, choice: DomainChoice): string {
+  const names = domainNames(grammar);
+  const usable = (grammar.spec.begin ?? []).map((b, i) => (tokenizer.tokenId(b.token) !== undefined ? names[i] : undefined)).filter((n): n is string => n !== undefined);
+  const fix = usable.length
+    ? `set reclens.inference.domain (or pass --domain) to ${usable.map((n) => `"${n}"`).join(' or ')}, which the tokenizer has, or use a model whose tokenizer.json has ${choice.begin}`
+    : `the tokenizer has none of the ${grammar.spec.name} spelling's begin tokens: check reclens.itemicTokens.preset against the model's tokenizer.json`;
+  return `the model's tokenizer has no "${choice.begin}" token, the begin token of domain "${choice.name}" (from ${SOURCE[choice.source]}); ${fix}`;
 }

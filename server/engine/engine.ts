@@ -7,10 +7,10 @@
  * contexts and reuses the longest cached prefix.
  */
 import type { CodeVocabulary } from './codes';
-import { chooseToken, logSumExp, seededRandom, topIndexes } from './sampling';
+import { applyPenalties, chooseToken, logSumExp, seededRandom, topIndexes } from './sampling';
 import type { KvCache, OnnxDecoder } from './session';
 import type { TextTokenizer } from './tokenizer';
-import type { Branch, TokenRecord } from './types';
+import type { TokenRecord } from '../../protocol/inference';
 
 export interface ThinkingRequest {
   /** The context the thinking continues (prompt + thinking opening). */
@@ -19,6 +19,9 @@ export interface ThinkingRequest {
   temperature: number;
   topP: number;
   topK: number;
+  /** vLLM's penalties over the tokens each sample generated so far. */
+  presencePenalty: number;
+  frequencyPenalty: number;
   seed: number;
   maxTokens: number;
   /** Token ids that end the thinking (`</think>`) and the generation (EOS). */
@@ -138,6 +141,7 @@ export class OnnxEngine implements Engine {
     const ids: number[][] = Array.from({ length: n }, () => []);
     const done = Array<boolean>(n).fill(false);
     const stopLength = Array<number>(n).fill(0);
+    const counts = Array.from({ length: n }, () => new Map<number, number>());
     for (let step = 0; step < req.maxTokens && done.includes(false); step++) {
       check(req.signal);
       const next: number[] = [];
@@ -148,7 +152,8 @@ export class OnnxEngine implements Engine {
         }
         // The prompt's logits serve every sample's first token.
         const row = logits.length === V ? logits : logits.subarray(b * V, (b + 1) * V);
-        const id = chooseToken(row, req, randoms[b]);
+        const id = chooseToken(applyPenalties(row, counts[b], req), req, randoms[b]);
+        counts[b].set(id, (counts[b].get(id) ?? 0) + 1);
         if (id === req.stopAt || req.eos.includes(id)) {
           done[b] = true;
           out[b].stop = id === req.stopAt ? 'think-end' : 'eos';
@@ -271,5 +276,3 @@ export class OnnxEngine implements Engine {
     await this.decoder.release();
   }
 }
-
-export type { Branch };

@@ -1,27 +1,34 @@
 /**
- * One single-user inference, as the reference pipelines decode: the prompt,
- * then per branch either N sampled thinking traces, each followed by
- * `</think>\n` + the begin token and a beam search over the code tokens
- * (thinking), or the empty think block + the begin token and a beam search
- * (non-thinking); race mode runs both and merges the candidates, each
- * labelled with its branch. Records everything needed to debug the run.
+ * One single-user inference, decoded as OneReason's benchmark decodes: per
+ * branch, either thinking — sample N thinking traces from the prompt
+ * (vLLM's penalties, temperature, top-k, top-p; stop at `</think>`), then
+ * for each a beam search over the code tokens after `prompt + thinking +
+ * </think>\n + begin token` — or non-thinking — a beam search after the
+ * prompt (with its empty think block) and the begin token. Race mode runs
+ * both. Each stage is fed the tokenizer's encoding of its whole text, as
+ * vLLM is fed the benchmark's prompt strings; the record keeps those texts
+ * (`contexts`) and everything else needed to debug the run.
  */
+import type { Branch, BranchContext, DecodeSettings, InferenceRecord, ProgressEvent, PromptSettings, ThinkingSample, TokenRecord } from '../../protocol/inference';
 import { codeKey, formatCode, type CompiledGrammar } from '../items/grammar';
 import type { UserRecord } from '../users/types';
+import { listCandidates, type Search } from './candidates';
 import type { CodeVocabulary } from './codes';
-import type { Beam, Engine } from './engine';
-import { buildPrompt, promptHistory } from './prompt';
+import type { Engine } from './engine';
+import { branchContext, promptHistory, type ChatTemplate } from './prompt';
 import type { TextTokenizer } from './tokenizer';
-import type { Branch, Candidate, DecodeSettings, InferenceRecord, ProgressEvent, PromptSettings, ThinkingSample } from './types';
 
 export interface InferenceInput {
   user: UserRecord;
   engine: Engine;
   tokenizer: TextTokenizer;
+  /** The code vocabulary of the run's domain (its begin token and item pool). */
   codes: CodeVocabulary;
   grammar: CompiledGrammar;
   decoding: DecodeSettings;
   prompt: PromptSettings;
+  /** The model's chat template, when its folder has one. */
+  chatTemplate?: ChatTemplate;
   /** End-of-generation ids (config / generation config). */
   eos: readonly number[];
   model: string;
@@ -34,45 +41,52 @@ export interface InferenceInput {
 
 const PROGRESS_MS = 100;
 
+/** Beam width and candidates returned per search: race mode in benchmark order runs two searches of half the candidates each, as OneReason does. */
+export function searchSize(decoding: DecodeSettings): { width: number; numReturn: number } {
+  if (decoding.mode === 'race' && decoding.candidateOrder === 'benchmark') {
+    const half = Math.max(1, Math.floor(decoding.numReturn / 2));
+    return { width: half, numReturn: half };
+  }
+  return { width: decoding.beams, numReturn: decoding.numReturn };
+}
+
 export async function runInference(input: InferenceInput): Promise<InferenceRecord> {
   const { engine, tokenizer, codes, decoding, user } = input;
   const t0 = performance.now();
   const run0 = engine.runMs;
   const emit = input.onProgress ?? (() => {});
   const branches: Branch[] = decoding.mode === 'race' ? ['thinking', 'non-thinking'] : [decoding.mode];
-  const prompts = Object.fromEntries(branches.map((b) => [b, buildPrompt(user, b, input.prompt, input.grammar)])) as Partial<Record<Branch, string>>;
-  const targetKeys = new Set(user.targets.map((t) => codeKey(t.levels, t.domain)));
+  const contexts = Object.fromEntries(branches.map((b) => [b, branchContext(user, b, input.prompt, input.grammar, codes.begin, input.chatTemplate)])) as Partial<Record<Branch, BranchContext>>;
   const timings = { loadMs: engine.loadMs, prefillMs: 0, thinkingMs: 0, thinkingTokens: 0, beamMs: 0, beamSteps: 0, totalMs: 0, runMs: 0 };
   const samples: ThinkingSample[] = [];
-  const beams: { beam: Beam; branch: Branch; sample?: number; rank: number }[] = [];
+  const searches: Search[] = [];
+  const size = searchSize(decoding);
   let promptTokens = 0;
-  const beamSearch = async (context: number[], branch: Branch, sample?: number): Promise<void> => {
+  const beamSearch = async (text: string, branch: Branch, sample?: number): Promise<void> => {
     const tb = performance.now();
     const found = await engine.beamSearchCodes({
-      context,
+      context: tokenizer.encode(text),
       codes,
-      width: decoding.beams,
-      numReturn: decoding.numReturn,
+      width: size.width,
+      numReturn: size.numReturn,
       constrained: decoding.constrained,
       signal: input.signal,
       onLevel: (level) => emit({ kind: 'beams', branch, sample, level, levels: codes.levels }),
     });
     timings.beamMs += performance.now() - tb;
-    timings.beamSteps += decoding.beams * codes.levels;
-    found.forEach((beam, i) => beams.push({ beam, branch, sample, rank: i + 1 }));
+    timings.beamSteps += size.width * codes.levels;
+    searches.push({ branch, sample, beams: found });
   };
-  const codeOpen = (text: string): number[] => tokenizer.encode(text + codes.begin);
 
   for (const branch of branches) {
-    const prompt = prompts[branch]!;
+    const ctx = contexts[branch]!;
     if (branch === 'non-thinking') {
-      const context = tokenizer.encode(prompt + input.prompt.emptyThink + codes.begin);
-      promptTokens ||= context.length;
-      emit({ kind: 'prefill', promptTokens: context.length });
-      await beamSearch(context, branch);
+      promptTokens ||= tokenizer.encode(ctx.prompt + ctx.code).length;
+      emit({ kind: 'prefill', promptTokens });
+      await beamSearch(ctx.prompt + ctx.code, branch);
       continue;
     }
-    const context = tokenizer.encode(prompt + input.prompt.thinkOpen);
+    const context = tokenizer.encode(ctx.prompt);
     promptTokens = context.length;
     emit({ kind: 'prefill', promptTokens });
     const thinkEnd = tokenizer.tokenId('</think>');
@@ -88,6 +102,8 @@ export async function runInference(input: InferenceInput): Promise<InferenceReco
       temperature: decoding.temperature,
       topP: decoding.topP,
       topK: decoding.topK,
+      presencePenalty: decoding.presencePenalty,
+      frequencyPenalty: decoding.frequencyPenalty,
       seed: decoding.seed,
       maxTokens: decoding.maxThinkingTokens,
       stopAt: thinkEnd,
@@ -110,14 +126,24 @@ export async function runInference(input: InferenceInput): Promise<InferenceReco
       },
     });
     timings.thinkingMs = performance.now() - tp - timings.prefillMs;
+    const openTag = input.prompt.thinkOpen.trim() || '<think>';
     generated.forEach((g, index) => {
-      samples.push({ index, text: tokenizer.decode(g.tokens.map((t) => t.id)), tokens: g.tokens, stop: g.stop });
+      const { opening, tokens } = splitOpening(g.tokens, openTag);
+      samples.push({ index, opening, text: tokenizer.decode(tokens.map((t) => t.id)), tokens, stop: g.stop });
       timings.thinkingTokens += g.tokens.length;
     });
-    for (const s of samples) await beamSearch([...context, ...s.tokens.map((t) => t.id), ...codeOpen(input.prompt.thinkClose)], branch, s.index);
+    for (const s of samples) await beamSearch(ctx.prompt + s.opening + s.text + ctx.code, branch, s.index);
   }
 
-  const candidates = mergeCandidates(beams, codes, tokenizer, targetKeys, decoding);
+  const key = (levels: readonly number[], domain: string | undefined): string => codeKey(levels, domain);
+  const candidates = listCandidates(searches, {
+    codes,
+    tokenizer,
+    decoding,
+    half: decoding.mode === 'race' ? size.numReturn : undefined,
+    targets: new Set(user.targets.map((t) => key(t.levels, t.domain))),
+    seen: new Set(user.history.map((h) => key(h.levels, h.domain))),
+  });
   timings.totalMs = performance.now() - t0;
   timings.runMs = engine.runMs - run0;
   emit({ kind: 'done', totalMs: timings.totalMs });
@@ -129,14 +155,15 @@ export async function runInference(input: InferenceInput): Promise<InferenceReco
     executionProvider: engine.provider,
     providerNote: engine.providerNote,
     mode: decoding.mode,
-    prompt: prompts[branches[0]]!,
-    prompts,
+    promptSource: input.chatTemplate ? 'chat-template' : 'prompt-template',
+    contexts,
+    domain: { name: codes.choice.name, begin: codes.choice.begin, source: codes.choice.source },
     promptTokens,
     settings: decoding,
     thinking: samples.map((s) => s.text),
     samples,
     candidates,
-    invalidBeams: beams.filter((b) => !b.beam.valid).length,
+    invalidBeams: searches.reduce((n, s) => n + s.beams.filter((b) => !b.valid).length, 0),
     history: promptHistory(user, input.prompt).map((h) => describe(h.levels, h.domain, h.id)),
     targets: user.targets.map((t) => describe(t.levels, t.domain, t.id)),
     timings,
@@ -145,38 +172,14 @@ export async function runInference(input: InferenceInput): Promise<InferenceReco
 }
 
 /**
- * Best first; one entry per code (the best beam that reached it). With one
- * branch and one sample: the beam search's own top `numReturn`. Across
- * samples or branches: the union, ordered by log-probability, each
- * search contributing its top `numReturn`.
+ * The thinking opening a model wrote itself (when the prompt ends at
+ * `assistant\n`, Qwen3 writes `<think>` and a line break before reasoning):
+ * the leading `openTag` token and the blank tokens after it, as text, and
+ * the tokens of the reasoning that follows.
  */
-function mergeCandidates(
-  beams: { beam: Beam; branch: Branch; sample?: number; rank: number }[],
-  codes: CodeVocabulary,
-  tokenizer: TextTokenizer,
-  targets: Set<string>,
-  decoding: DecodeSettings,
-): Candidate[] {
-  const byCode = new Map<string, Candidate>();
-  for (const { beam, branch, sample, rank } of beams) {
-    const complete = beam.levels.length === codes.levels;
-    const code = complete ? codes.format(beam.levels) : tokenizer.decode(beam.tokens);
-    const previous = byCode.get(code);
-    if (previous && previous.logprob >= beam.logprob) continue;
-    byCode.set(code, {
-      code,
-      levels: beam.levels,
-      logprob: beam.logprob,
-      stepLogprobs: beam.stepLogprobs,
-      valid: beam.valid,
-      branch,
-      sample,
-      beam: rank,
-      items: beam.valid ? codes.items(beam.levels) : [],
-      hit: targets.size > 0 ? complete && targets.has(codeKey(beam.levels, codes.domain)) : undefined,
-    });
-  }
-  const merged = [...byCode.values()].sort((a, b) => b.logprob - a.logprob || a.code.localeCompare(b.code));
-  const searches = new Set(beams.map((b) => `${b.branch}/${b.sample ?? ''}`)).size;
-  return searches > 1 ? merged : merged.slice(0, decoding.numReturn);
+export function splitOpening(tokens: TokenRecord[], openTag: string): { opening: string; tokens: TokenRecord[] } {
+  if (tokens[0]?.text !== openTag) return { opening: '', tokens };
+  let n = 1;
+  while (n < tokens.length && /^\s+$/.test(tokens[n].text)) n++;
+  return { opening: tokens.slice(0, n).map((t) => t.text).join(''), tokens: tokens.slice(n) };
 }

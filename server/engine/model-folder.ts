@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ChatTemplate } from './prompt';
 
 export class ModelError extends Error {}
 
@@ -30,6 +31,8 @@ export interface ModelFolder {
   config: DecoderConfig;
   tokenizerJson: Record<string, unknown>;
   tokenizerConfig: Record<string, unknown>;
+  /** The chat template (`chat_template` of tokenizer_config.json, or chat_template.jinja), when the folder has one. */
+  chatTemplate?: ChatTemplate;
   /** A short label for the trace header: `reclens_demo.checkpoint`, else the folder name. */
   checkpoint: string;
 }
@@ -62,6 +65,33 @@ function positiveInt(config: Record<string, unknown>, key: string, file: string,
   return v;
 }
 
+/**
+ * The model's chat template from `tokenizer_config.json` (`chat_template`,
+ * a string or the `default` of a named list) or a `chat_template.jinja`
+ * beside it, with the special tokens the config names; undefined when it
+ * has none.
+ */
+function chatTemplateOf(config: Record<string, unknown>, configFile: string, jinja?: { file: string; text: string }): ChatTemplate | undefined {
+  const raw = config.chat_template;
+  let source: string | undefined;
+  if (typeof raw === 'string') source = raw;
+  else if (Array.isArray(raw)) {
+    const named = raw as { name?: unknown; template?: unknown }[];
+    const entry = named.find((t) => t?.name === 'default') ?? named[0];
+    if (typeof entry?.template === 'string') source = entry.template;
+  }
+  const file = source !== undefined ? configFile : jinja?.file;
+  source ??= jinja?.text;
+  if (source === undefined || file === undefined || source.trim() === '') return undefined;
+  const tokens: Record<string, string> = {};
+  for (const key of ['bos_token', 'eos_token', 'pad_token', 'unk_token']) {
+    const v = config[key] as string | { content?: unknown } | undefined;
+    const text = typeof v === 'string' ? v : typeof v?.content === 'string' ? v.content : undefined;
+    if (text !== undefined) tokens[key] = text;
+  }
+  return { file, source, tokens };
+}
+
 /** Read and check a model folder. Throws `ModelError` naming the file and the fix. */
 export function readModelFolder(dir: string): ModelFolder {
   const abs = path.resolve(dir);
@@ -86,6 +116,8 @@ export function readModelFolder(dir: string): ModelFolder {
   const eos = [...new Set([...ids(generation.eos_token_id), ...ids(raw.eos_token_id)])];
   const tokenizerJson = readJson(abs, 'tokenizer.json', true)!;
   const tokenizerConfig = readJson(abs, 'tokenizer_config.json', false) ?? {};
+  const jinjaFile = path.join(abs, 'chat_template.jinja');
+  const jinja = fs.existsSync(jinjaFile) ? { file: jinjaFile, text: fs.readFileSync(jinjaFile, 'utf8') } : undefined;
   const demo = raw.reclens_demo as { checkpoint?: unknown } | undefined;
   const pad = ids(generation.pad_token_id ?? raw.pad_token_id)[0];
   return {
@@ -94,6 +126,7 @@ export function readModelFolder(dir: string): ModelFolder {
     config: { numLayers, numKvHeads, headDim, vocabSize, eos, pad, modelType: typeof raw.model_type === 'string' ? raw.model_type : undefined },
     tokenizerJson,
     tokenizerConfig,
+    chatTemplate: chatTemplateOf(tokenizerConfig, path.join(abs, 'tokenizer_config.json'), jinja),
     checkpoint: typeof demo?.checkpoint === 'string' ? demo.checkpoint : path.basename(abs),
   };
 }

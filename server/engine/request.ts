@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import type { ReclensSettings } from '../../protocol/settings';
 import type { UserRecord } from '../users/types';
 import type { InferenceRequest } from './service';
-import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetting } from './types';
+import { defaultDecoding, defaultPrompt, type DecodeOverrides, type DecodeSettings } from '../../protocol/inference';
 
-/** What a caller may override for one run. */
-export type DecodeOverrides = Partial<Omit<DecodeSettings, 'alternatives'>> & { model?: string; provider?: ProviderSetting };
+export type { DecodeOverrides };
 
+/** The decoding settings of one run: the configured ones with the overrides given (numReturn at most the beam width). */
 export function decodeSettings(settings: ReclensSettings, overrides: DecodeOverrides = {}): DecodeSettings {
   const { historyLength: _history, promptTemplate: _template, ...configured } = settings.inference;
   // Only the decoding settings a caller may change, and only those it gave (a client may send more).
@@ -27,6 +27,7 @@ export function modelPath(settings: ReclensSettings, base: string, override?: st
   return p ? path.resolve(base, p) : undefined;
 }
 
+/** The request of one run, from settings, the user and the run's overrides; throws when no model is configured. */
 export function inferenceRequest(settings: ReclensSettings, base: string, user: UserRecord, indexFiles: string[], overrides: DecodeOverrides = {}): InferenceRequest {
   const model = modelPath(settings, base, overrides.model);
   if (!model) throw new Error('no model: set reclens.model.path to a model folder (model.onnx, config.json, tokenizer.json), or pass --model');
@@ -37,6 +38,7 @@ export function inferenceRequest(settings: ReclensSettings, base: string, user: 
     decoding: decodeSettings(settings, overrides),
     prompt: { ...defaultPrompt, template: settings.inference.promptTemplate, historyLength: settings.inference.historyLength },
     grammar: { preset: settings.itemicTokens.preset, custom: settings.itemicTokens.custom },
+    tableDomains: settings.alignment.paths.map((entry) => (typeof entry === 'string' ? undefined : entry.domain)),
     indexFiles,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Token choice from a row of logits: log-softmax, top-k alternatives, and
- * sampling with temperature, top-k and top-p from a seeded generator, as
- * Hugging Face's `generate` applies them (temperature, then top-k, then
- * top-p). Pure.
+ * sampling from a seeded generator as vLLM applies it: presence and
+ * frequency penalties over the tokens the sample generated so far, then
+ * temperature, top-k and top-p. Pure.
  */
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
@@ -52,6 +52,24 @@ export interface SamplingSettings {
   temperature: number;
   topK: number;
   topP: number;
+}
+
+export interface Penalties {
+  presencePenalty: number;
+  frequencyPenalty: number;
+}
+
+/**
+ * vLLM's presence and frequency penalties: `row[t] - presence·[count[t] > 0]
+ * - frequency·count[t]`, `count` being how often the sample generated `t`
+ * so far (the prompt does not count). Returns `row` itself when nothing is
+ * penalised, else a penalised copy.
+ */
+export function applyPenalties(row: Float32Array, counts: ReadonlyMap<number, number>, p: Penalties): Float32Array {
+  if ((p.presencePenalty === 0 && p.frequencyPenalty === 0) || counts.size === 0) return row;
+  const out = Float32Array.from(row);
+  for (const [t, n] of counts) if (n > 0) out[t] -= p.presencePenalty + p.frequencyPenalty * n;
+  return out;
 }
 
 /** Pick a token from a row of logits (or log-probabilities): greedy at temperature 0, else sampled after the temperature, top-k and top-p cut-offs. */

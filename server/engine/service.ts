@@ -10,13 +10,14 @@ import type { ItemLookup } from '../items/lookup';
 import { mergeLookups } from '../items/multi-lookup';
 import type { GrammarSpec, PresetName } from '../items/types';
 import type { UserRecord } from '../users/types';
+import type { DecodeSettings, InferenceRecord, ProgressEvent, PromptSettings, ProviderSetting } from '../../protocol/inference';
 import { CodeVocabulary } from './codes';
+import { chooseDomain } from './domain';
 import { OnnxEngine } from './engine';
 import { runInference } from './infer';
 import { readModelFolder, type ModelFolder } from './model-folder';
 import { OnnxDecoder } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
-import type { DecodeSettings, InferenceRecord, ProgressEvent, PromptSettings, ProviderSetting } from './types';
 
 /** Everything one inference needs, as plain data (it crosses the worker's IPC channel). */
 export interface InferenceRequest {
@@ -27,6 +28,8 @@ export interface InferenceRequest {
   decoding: DecodeSettings;
   prompt: PromptSettings;
   grammar: { preset: PresetName; custom: GrammarSpec | null };
+  /** The `domain` of each alignment table entry (undefined where an entry names none), for choosing the begin token. */
+  tableDomains: (string | undefined)[];
   /** Item index files of the alignment tables (for the constraint trie and validity). */
   indexFiles: string[];
 }
@@ -43,7 +46,7 @@ export class InferenceService {
   private loaded: Loaded | undefined;
   private pool: { key: string; lookup: ItemLookup; indexes: IndexLookup[] } | undefined;
   /** The code vocabulary (and its lazily filled trie) of the last pool, model and grammar. */
-  private vocabulary: { lookup: ItemLookup; tokenizer: TextTokenizer; grammar: string; codes: CodeVocabulary } | undefined;
+  private vocabulary: { lookup: ItemLookup; tokenizer: TextTokenizer; key: string; codes: CodeVocabulary } | undefined;
 
   /** The engine for a model folder and provider, loading it (and releasing the previous one) when needed. */
   async engineFor(model: string, provider: ProviderSetting, onProgress?: (e: ProgressEvent) => void): Promise<Loaded> {
@@ -77,12 +80,13 @@ export class InferenceService {
     if (req.decoding.constrained && lookup.size === 0) {
       throw new Error('constrained decoding needs the valid codes of an alignment table: add one to reclens.alignment.paths, or turn off reclens.inference.constrained');
     }
-    const grammarKey = JSON.stringify(grammar.spec);
+    const domain = chooseDomain(grammar, req.decoding.domain, req.user.targets, req.tableDomains);
+    const key = JSON.stringify([grammar.spec, domain]);
     const v = this.vocabulary;
     const codes =
-      v && v.lookup === lookup && v.tokenizer === loaded.tokenizer && v.grammar === grammarKey
+      v && v.lookup === lookup && v.tokenizer === loaded.tokenizer && v.key === key
         ? v.codes
-        : (this.vocabulary = { lookup, tokenizer: loaded.tokenizer, grammar: grammarKey, codes: new CodeVocabulary(grammar, loaded.tokenizer, lookup) }).codes;
+        : (this.vocabulary = { lookup, tokenizer: loaded.tokenizer, key, codes: new CodeVocabulary(grammar, loaded.tokenizer, lookup, domain) }).codes;
     const record = await runInference({
       user: req.user,
       engine: loaded.engine,
@@ -91,6 +95,7 @@ export class InferenceService {
       grammar,
       decoding: req.decoding,
       prompt: req.prompt,
+      chatTemplate: loaded.folder.chatTemplate,
       eos: loaded.folder.config.eos,
       model: req.model,
       checkpoint: loaded.folder.checkpoint,

@@ -12,7 +12,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelFolder } from './model-folder';
 import { ModelError } from './model-folder';
-import type { ProviderSetting } from './types';
+import type { ProviderSetting } from '../../protocol/inference';
 
 /** Key/value caches of every layer: `[batch, kvHeads, length, headDim]` each, in layer order (key, value, key, value, …). */
 export interface KvCache {

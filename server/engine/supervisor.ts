@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { CancelledError } from './engine';
 import type { InferenceRequest } from './service';
-import type { InferenceRecord, ProgressEvent } from './types';
+import type { InferenceRecord, ProgressEvent } from '../../protocol/inference';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 export interface SupervisorOptions {

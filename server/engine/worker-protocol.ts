@@ -1,6 +1,6 @@
 /** Messages between the language server and its inference worker process (Node IPC). */
 import type { InferenceRequest } from './service';
-import type { InferenceRecord, ProgressEvent } from './types';
+import type { InferenceRecord, ProgressEvent } from '../../protocol/inference';
 
 export type ToWorker = { type: 'infer'; id: number; request: InferenceRequest } | { type: 'cancel'; id: number } | { type: 'release' };
 

@@ -104,12 +104,13 @@ describe('reclens infer on the embedded demo', () => {
     assert.equal(r.model, finalModel);
     assert.equal(r.checkpoint, 'final');
     assert.equal(r.executionProvider, 'cpu');
-    assert.match(r.prompt, /\/think/);
-    assert.doesNotMatch(r.prompt, /\/no_think/);
+    const prompt = r.contexts.thinking!.prompt;
+    assert.match(prompt, /\/think/);
+    assert.doesNotMatch(prompt, /\/no_think/);
     // The prompt holds the user's most recent 20 history codes, in order.
     const recent = historyCodes('u0910').slice(-20);
     assert.equal(recent.length, 20);
-    assert.ok(r.prompt.includes(recent.join('')), 'the recent history, concatenated, is in the prompt');
+    assert.ok(prompt.includes(recent.join('')), 'the recent history, concatenated, is in the prompt');
     assert.deepEqual(
       r.history.map((h) => h.item),
       recent,
@@ -126,16 +127,29 @@ describe('reclens infer on the embedded demo', () => {
     assert.deepEqual(again.candidates, r.candidates);
   });
 
-  test('--mode race: candidates of both branches, merged best first, with both prompts', async () => {
-    const r = await record(['--user', 'u0910', '--mode', 'race', '--temperature', '0', '--max-thinking-tokens', '256', '--beams', '8', '--num-return', '4']);
+  test('--mode race: the thinking half, then the non-thinking half, with both prompts; --candidate-order score merges them', async () => {
+    const args = ['--user', 'u0910', '--mode', 'race', '--temperature', '0', '--max-thinking-tokens', '256', '--beams', '8', '--num-return', '4'];
+    const r = await record(args);
     assert.equal(r.mode, 'race');
-    assert.match(r.prompts.thinking ?? '', /\/think/);
-    assert.match(r.prompts['non-thinking'] ?? '', /\/no_think/);
+    assert.match(r.contexts.thinking?.prompt ?? '', /\/think/);
+    assert.match(r.contexts['non-thinking']?.prompt ?? '', /\/no_think/);
     assert.equal(r.thinking.length, 1);
-    assertBestFirst(r);
-    const branches = new Set(r.candidates.map((c) => c.branch));
-    assert.deepEqual([...branches].sort(), ['non-thinking', 'thinking']);
-    assert.equal(new Set(r.candidates.map((c) => c.code)).size, r.candidates.length, 'one entry per code');
+    assert.deepEqual(
+      r.candidates.map((c) => `${c.branch}/${c.beam}`),
+      ['thinking/1', 'thinking/2', 'non-thinking/1', 'non-thinking/2'],
+    );
+    const merged = await record([...args, '--candidate-order', 'score']);
+    assertBestFirst(merged);
+    assert.deepEqual(new Set(merged.candidates.map((c) => c.branch)), new Set(['non-thinking', 'thinking']));
+    assert.equal(new Set(merged.candidates.map((c) => c.code)).size, merged.candidates.length, 'one entry per code');
+  });
+
+  test('--presence-penalty, --frequency-penalty, --domain and --filter-seen reach the record and the trace header', async () => {
+    const r = await record(['--user', 'u0910', '--mode', 'non-thinking', '--presence-penalty', '0.5', '--frequency-penalty', '0', '--domain', 'sid', '--filter-seen', '--beams', '8', '--num-return', '8']);
+    assert.equal(r.settings.presencePenalty, 0.5);
+    assert.equal(r.settings.frequencyPenalty, 0);
+    assert.deepEqual(r.domain, { name: 'sid', begin: '<|sid_begin|>', source: 'setting' });
+    assert.ok(r.settings.filterSeen && r.candidates.every((c) => !c.seen));
   });
 
   test('--out FILE writes an .rtrace that reclens check accepts', async () => {
@@ -191,8 +205,16 @@ describe('reclens infer: usage errors exit 2, failures exit 1', () => {
   };
 
   test('missing --user', () => usage(['--json'], /--user is required/));
-  test('--mode bogus', () => usage(['--user', 'u0910', '--mode', 'bogus'], /--mode must be thinking, non-thinking or race, not "bogus"/));
+  test('--mode bogus', () => usage(['--user', 'u0910', '--mode', 'bogus'], /--mode must be "thinking", "non-thinking" or "race", not "bogus"/));
   test('--beams 0', () => usage(['--user', 'u0910', '--beams', '0'], /--beams must be a whole number from 1 to 128, not "0"/));
+  test('--presence-penalty 3', () => usage(['--user', 'u0910', '--presence-penalty', '3'], /--presence-penalty must be a number from -2 to 2, not "3"/));
+  test('--candidate-order best', () => usage(['--user', 'u0910', '--candidate-order', 'best'], /--candidate-order must be "benchmark" or "score", not "best"/));
+
+  test('a domain whose begin token the tokenizer lacks exits 1 naming the token and the fix', async () => {
+    const r = await reclens(['infer', '--user', 'u0910', '--mode', 'non-thinking', '--preset', 'onereason', '--domain', 'video']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /the model's tokenizer has no "<\|video_begin\|>" token, the begin token of domain "video" \(from reclens\.inference\.domain or --domain\); set reclens\.inference\.domain \(or pass --domain\) to "sid"/);
+  });
 
   test('an unknown user names the users file and suggests near ids', async () => {
     const r = await reclens(['infer', '--user', 'u091']);

@@ -11,7 +11,7 @@ import type { InferenceInput } from '../../server/engine/infer';
 import { readModelFolder, type ModelFolder } from '../../server/engine/model-folder';
 import { OnnxDecoder } from '../../server/engine/session';
 import { loadTokenizer, type TextTokenizer } from '../../server/engine/tokenizer';
-import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetting } from '../../server/engine/types';
+import { defaultDecoding, defaultPrompt, type DecodeSettings, type ProviderSetting } from '../../protocol/inference';
 import { resolveGrammar } from '../../server/items/grammar';
 import type { ItemLookup, ItemRecord } from '../../server/items/lookup';
 import { createMemoryLookup } from '../../server/items/memory-lookup';
@@ -67,6 +67,7 @@ export function demoInput(m: DemoModel, lookup: ItemLookup, user: UserRecord, de
     grammar,
     decoding: { ...defaultDecoding, ...decoding },
     prompt: defaultPrompt,
+    chatTemplate: m.folder.chatTemplate,
     eos: m.folder.config.eos,
     model: m.folder.dir,
     checkpoint: m.folder.checkpoint,

@@ -9,13 +9,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultLayers, type LayerSpec } from '../../protocol/settings';
+import { defaultLayers, type LayerSpec } from '../../protocol/layers';
 import { compileGrammar, presetSpec, resolveGrammar } from '../../server/items/grammar';
 import type { ItemRecord } from '../../server/items/lookup';
 import { createMemoryLookup } from '../../server/items/memory-lookup';
 import { loadTable } from '../../server/items/table';
 import { renderTrace, traceFromRecord, type TraceContext } from '../../server/trace/rtrace/from-record';
-import { defaultDecoding, type Candidate, type InferenceRecord, type TokenRecord } from '../../server/engine/types';
+import { defaultDecoding, type Candidate, type InferenceRecord, type TokenRecord } from '../../protocol/inference';
 import type { Analysis } from '../../server/trace/model';
 import { analyzeRtrace, readTrace, type TraceValue } from '../../server/trace/rtrace';
 
@@ -30,10 +30,12 @@ const items: ItemRecord[] = [
 ];
 const ctx: TraceContext = { grammar, layers: defaultLayers, lookup: createMemoryLookup(items, ['t']) };
 
-const PROMPT = '<|im_start|>user\nThe user interacted with: ' + code(1, 2, 3) + code(1, 2, 4) + code(7, 8, 9) + '\nPredict the next item. /think<|im_end|>\n<|im_start|>assistant\n';
+const PROMPT = '<|im_start|>user\nThe user interacted with: ' + code(1, 2, 3) + code(1, 2, 4) + code(7, 8, 9) + '\nPredict the next item. /think<|im_end|>\n<|im_start|>assistant\n<think>\n';
+const NON_THINKING_PROMPT = PROMPT.replace('/think', '/no_think').replace(/<think>\n$/, '<think>\n\n</think>\n\n');
+const THINKING_CODE = '</think>\n<|sid_begin|>';
 
 function candidate(levels: number[], logprob: number, beam: number, extra: Partial<Candidate> = {}): Candidate {
-  return { code: code(...levels), levels, logprob, stepLogprobs: [], valid: true, branch: 'thinking', sample: 0, beam, items: [], ...extra };
+  return { code: code(...levels), levels, logprob, stepLogprobs: [], valid: true, branch: 'thinking', sample: 0, beam, items: [], seen: false, ...extra };
 }
 
 /** A thinking record with three history items, one target and the given thinking text. */
@@ -45,12 +47,13 @@ function record(thinking: string, overrides: Partial<InferenceRecord> = {}): Inf
     checkpoint: 'step-300',
     executionProvider: 'cpu',
     mode,
-    prompt: PROMPT,
-    prompts: { thinking: PROMPT },
+    promptSource: 'prompt-template',
+    contexts: { thinking: { prompt: PROMPT, code: THINKING_CODE } },
+    domain: { name: 'sid', begin: '<|sid_begin|>', source: 'grammar' },
     promptTokens: 40,
     settings: { ...defaultDecoding, mode },
     thinking: [thinking],
-    samples: [{ index: 0, text: thinking, tokens: [], stop: 'think-end' }],
+    samples: [{ index: 0, text: thinking, opening: '', tokens: [], stop: 'think-end' }],
     candidates: [candidate([1, 2, 5], -0.51234, 1, { hit: true }), candidate([7, 8, 1], -1.2, 2, { hit: false })],
     invalidBeams: 0,
     history: [
@@ -113,7 +116,21 @@ test('a demo-style thinking becomes header, history, layered steps with evidence
   assert.equal(h.checkpoint, 'step-300');
   assert.equal(h.mode, 'thinking');
   assert.equal(h.provider, 'cpu');
-  assert.deepEqual(h.decoding, { temperature: 0.6, top_p: 0.95, top_k: 20, seed: 42, beams: 32, num_return: 10, max_thinking_tokens: 1024, thinking_samples: 1, constrained: true });
+  assert.equal(h.domain, 'sid');
+  assert.deepEqual(h.decoding, {
+    temperature: 0.6,
+    top_p: 0.95,
+    top_k: 50,
+    presence_penalty: 1,
+    frequency_penalty: 1,
+    seed: 42,
+    beams: 32,
+    num_return: 10,
+    max_thinking_tokens: 1024,
+    thinking_samples: 1,
+    constrained: true,
+    filter_seen: false,
+  });
   assert.deepEqual(h.extensions, { 'x-timings': 'prefill=12ms (40 prompt tokens) thinking=443ms (140 tokens, 316 tok/s) beams=148ms total=619ms' });
   assert.deepEqual(value.history, [
     { id: 'h1', item: code(1, 2, 3), note: 'Puppy crate training' },
@@ -142,9 +159,10 @@ test('a demo-style thinking becomes header, history, layered steps with evidence
   assert.deepEqual(value.groundTruth, [{ item: code(1, 2, 5), note: 'Dachshund tips' }]);
   assert.deepEqual(
     value.raw.map((r) => r.label),
-    ['prompt', 'thinking-1'],
+    ['prompt', 'code', 'thinking-1'],
   );
   assert.equal(rawText(value, 'prompt'), PROMPT);
+  assert.equal(rawText(value, 'code'), THINKING_CODE);
   assert.equal(rawText(value, 'thinking-1'), DEMO_THINKING);
   const trace = analysis.traces[0];
   assert.equal(trace.steps.filter((s) => s.kind === 'history').length, 3);
@@ -256,7 +274,7 @@ test('hostile model text survives: `<-`, lines starting with `[`, `alt "`, `#`, 
     '%rtrace 2',
   ].join('\n');
   const prompt = 'system\n[history]\nh1 x\nEND\n[raw <<END]\n%rtrace 1\n# not a comment\n';
-  const { value } = check(record(thinking, { prompt, prompts: { thinking: prompt } }));
+  const { value } = check(record(thinking, { contexts: { thinking: { prompt, code: 'END\n' } } }));
   const s = steps(value);
   assert.equal(s.p1.text, `a <- b relation: ${code(1, 2, 3)} <- h9`);
   assert.deepEqual(s.p1.evidence, ['h1']);
@@ -267,18 +285,34 @@ test('hostile model text survives: `<-`, lines starting with `[`, `alt "`, `#`, 
   assert.equal(rawText(value, 'thinking-1'), thinking);
 });
 
+test('a candidate already in the history is written `seen` and reads back so; the header names the domain and the penalties', () => {
+  const rec = record(DEMO_THINKING, {
+    settings: { ...defaultDecoding, presencePenalty: 0.5, frequencyPenalty: 0 },
+    domain: { name: 'video', begin: '<|video_begin|>', source: 'target' },
+    candidates: [candidate([1, 2, 3], -0.2, 1, { hit: false, seen: true }), candidate([1, 2, 5], -0.5, 2, { hit: true })],
+  });
+  const { value, text } = check(rec);
+  assert.match(text, /^1 \S+ score=-0\.2 beam=1 miss seen <- r1$/m);
+  assert.deepEqual(
+    value.recommendations.map((r) => r.seen),
+    [true, undefined],
+  );
+  assert.equal(value.header.domain, 'video');
+  assert.equal(value.header.decoding?.presence_penalty, 0.5);
+  assert.equal(value.header.decoding?.frequency_penalty, 0);
+});
+
 test('a step with `<-` and no evidence keeps its text', () => {
   const { value } = check(record('Perception:\n- x <- y\n- z <-\n'));
   assert.deepEqual(steps(value), { p1: { text: 'x <- y', evidence: [] }, p2: { text: 'z <-', evidence: [] } });
 });
 
 test('non-thinking mode and an empty thinking have no layers; the prompt is kept exactly', () => {
-  const nonThinkingPrompt = PROMPT.replace('/think', '/no_think');
+  const nonThinkingPrompt = NON_THINKING_PROMPT;
   const non = check(
     record('', {
       mode: 'non-thinking',
-      prompt: nonThinkingPrompt,
-      prompts: { 'non-thinking': nonThinkingPrompt },
+      contexts: { 'non-thinking': { prompt: nonThinkingPrompt, code: '<|sid_begin|>' } },
       thinking: [],
       samples: [],
       candidates: [candidate([1, 2, 5], -0.5, 1, { branch: 'non-thinking', sample: undefined, hit: true })],
@@ -290,12 +324,12 @@ test('non-thinking mode and an empty thinking have no layers; the prompt is kept
   assert.deepEqual(non.layers, []);
   assert.deepEqual(
     non.raw.map((r) => r.label),
-    ['prompt'],
+    ['prompt', 'code'],
   );
   assert.equal(rawText(non, 'prompt'), nonThinkingPrompt);
   assert.deepEqual(non.recommendations[0].evidence, []);
 
-  const empty = check(record('', { samples: [{ index: 0, text: '', tokens: [], stop: 'max-tokens' }] })).value;
+  const empty = check(record('', { samples: [{ index: 0, text: '', opening: '', tokens: [], stop: 'max-tokens' }] })).value;
   assert.deepEqual(empty.layers, []);
   assert.equal(rawText(empty, 'thinking-1'), '');
   assert.equal(empty.header.extensions?.['x-thinking-stop'], 'thinking-1=max-tokens');
@@ -303,15 +337,15 @@ test('non-thinking mode and an empty thinking have no layers; the prompt is kept
 });
 
 test('race mode: both prompts, every thinking sample, branches on the candidates; only sample 1 of the thinking branch cites its steps', () => {
-  const nonThinkingPrompt = PROMPT.replace('/think', '/no_think');
+  const nonThinkingPrompt = NON_THINKING_PROMPT;
   const { value, analysis } = check(
     record(DEMO_THINKING, {
       mode: 'race',
-      prompts: { thinking: PROMPT, 'non-thinking': nonThinkingPrompt },
+      contexts: { thinking: { prompt: PROMPT, code: THINKING_CODE }, 'non-thinking': { prompt: nonThinkingPrompt, code: '<|sid_begin|>' } },
       thinking: [DEMO_THINKING, 'Second sample.'],
       samples: [
-        { index: 0, text: DEMO_THINKING, tokens: [], stop: 'think-end' },
-        { index: 1, text: 'Second sample.', tokens: [], stop: 'think-end' },
+        { index: 0, text: DEMO_THINKING, opening: '', tokens: [], stop: 'think-end' },
+        { index: 1, text: 'Second sample.', opening: '', tokens: [], stop: 'think-end' },
       ],
       settings: { ...defaultDecoding, mode: 'race', thinkingSamples: 2 },
       candidates: [
@@ -325,7 +359,7 @@ test('race mode: both prompts, every thinking sample, branches on the candidates
   assert.equal(value.header.decoding?.thinking_samples, 2);
   assert.deepEqual(
     value.raw.map((r) => r.label),
-    ['prompt-thinking', 'prompt-non-thinking', 'thinking-1', 'thinking-2'],
+    ['prompt-thinking', 'code-thinking', 'prompt-non-thinking', 'code-non-thinking', 'thinking-1', 'thinking-2'],
   );
   assert.equal(rawText(value, 'prompt-non-thinking'), nonThinkingPrompt);
   assert.equal(rawText(value, 'prompt-thinking'), PROMPT);
@@ -347,9 +381,9 @@ test('unconstrained decoding: invalid codes stay one word and the invalid beams 
     providerNote: 'CUDA execution provider unavailable; running on CPU.',
     candidates: [
       candidate([1, 2, 5], -0.4, 1, { hit: true }),
-      { code: '<s_a_1><s_a_2> hello', levels: [1], logprob: -3, stepLogprobs: [], valid: false, branch: 'thinking', sample: 0, beam: 2, items: [], hit: false },
-      { code: '\n\n', levels: [], logprob: -Infinity, stepLogprobs: [], valid: false, branch: 'thinking', sample: 0, beam: 3, items: [], hit: false },
-      { code: '<s_a_99999><s_b_1><s_c_1>', levels: [99999, 1, 1], logprob: -5.55557, stepLogprobs: [], valid: false, branch: 'thinking', sample: 0, beam: 4, items: [], hit: false },
+      { code: '<s_a_1><s_a_2> hello', levels: [1], logprob: -3, stepLogprobs: [], valid: false, branch: 'thinking', sample: 0, beam: 2, items: [], hit: false, seen: false },
+      { code: '\n\n', levels: [], logprob: -Infinity, stepLogprobs: [], valid: false, branch: 'thinking', sample: 0, beam: 3, items: [], hit: false, seen: false },
+      { code: '<s_a_99999><s_b_1><s_c_1>', levels: [99999, 1, 1], logprob: -5.55557, stepLogprobs: [], valid: false, branch: 'thinking', sample: 0, beam: 4, items: [], hit: false, seen: false },
     ],
   });
   const { value, text } = check(rec);
@@ -388,7 +422,7 @@ test('alternatives: decision points below 0.5 land in their step, at most the th
     epsilon: [0.5, ['five']],
     eta: [0.25, ['theta', 'iota']],
   });
-  const rec = record(thinking, { samples: [{ index: 0, text: thinking, tokens, stop: 'think-end' }] });
+  const rec = record(thinking, { samples: [{ index: 0, opening: '', text: thinking, tokens, stop: 'think-end' }] });
   const { value } = check(rec);
   const [p1] = value.layers[0].steps;
   assert.deepEqual(
@@ -418,7 +452,7 @@ test('alternatives: tokens that decode to U+FFFD alone do not shift the later to
   // "狗" split into two byte tokens, each decoding to U+FFFD on its own.
   const pieces: [string, number][] = [['感知：', 0.9], ['\n', 0.9], ['- ', 0.9], ['\uFFFD', 0.9], ['\uFFFD', 0.9], ['狗', 0.9], [' ', 0.9], ['训练', 0.3], ['\n', 0.9], ['认知：', 0.9], ['\n', 0.9], ['- ', 0.9], ['喜欢', 0.9], [' ', 0.9], ['狗', 0.2]];
   const tokens: TokenRecord[] = pieces.map(([t, p], id) => ({ id, text: t, logprob: Math.log(p), top: [{ id, text: t, prob: p }] }));
-  const { value } = check(record(thinking, { samples: [{ index: 0, text: thinking, tokens, stop: 'think-end' }] }));
+  const { value } = check(record(thinking, { samples: [{ index: 0, opening: '', text: thinking, tokens, stop: 'think-end' }] }));
   assert.deepEqual(
     value.layers.map((l) => l.steps.map((s) => [s.text, s.alternatives?.map((a) => a[0].token)])),
     [[['狗狗 训练', ['训练']]], [['喜欢 狗', ['狗']]]],
@@ -453,7 +487,7 @@ test('a record from the real engine on the demo model renders to a clean trace',
   const { readModelFolder } = await import('../../server/engine/model-folder');
   const { loadTokenizer } = await import('../../server/engine/tokenizer');
   const { runInference } = await import('../../server/engine/infer');
-  const { defaultPrompt } = await import('../../server/engine/types');
+  const { defaultPrompt } = await import('../../protocol/inference');
   const root = path.join(__dirname, '..', '..', 'demo');
   const demoGrammar = resolveGrammar('openonerec', null).grammar;
   const itemsPath = path.join(root, 'world', 'items.json');
@@ -506,7 +540,9 @@ test('a record from the real engine on the demo model renders to a clean trace',
     value.recommendations.map((r) => r.hit),
     rec.candidates.map((x) => x.hit),
   );
-  assert.equal(rawText(value, 'prompt'), rec.prompt);
+  // The code stage of sample 1 read prompt + thinking-1 + code, as the record says.
+  assert.equal(rawText(value, 'prompt'), rec.contexts.thinking!.prompt);
+  assert.equal(rawText(value, 'code'), '</think>\n<|sid_begin|>');
   assert.equal(rawText(value, 'thinking-1'), rec.thinking[0]);
   assert.equal(value.header.created, '2026-01-01T00:00:00.000Z');
   assert.match(value.header.extensions?.['x-timings'] ?? '', /thinking=\d+ms \(\d+ tokens, \d+ tok\/s\) beams=\d+ms total=\d+ms$/);

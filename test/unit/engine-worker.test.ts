@@ -112,7 +112,7 @@ describe('inference supervisor with the real worker and the demo model', () => {
     assert.equal(record.model, finalModel);
     assert.equal(record.executionProvider, 'cpu');
     assert.deepEqual(record.thinking, []);
-    assert.match(record.prompt, /\/no_think/);
+    assert.match(record.contexts['non-thinking']!.prompt, /\/no_think/);
     assert.ok(record.promptTokens > 0);
     assertValidCandidates(record, 5);
     assert.ok(record.candidates.every((c) => c.branch === 'non-thinking'));
@@ -131,7 +131,7 @@ describe('inference supervisor with the real worker and the demo model', () => {
   test('thinking: one thinking text, codes after it, progress prefill → thinking → beams → done', async () => {
     const { record, events } = await run({ mode: 'thinking', temperature: 0, maxThinkingTokens: 256, beams: 8, numReturn: 4 });
     assert.equal(record.mode, 'thinking');
-    assert.match(record.prompt, /\/think/);
+    assert.match(record.contexts.thinking!.prompt, /\/think/);
     assert.equal(record.thinking.length, 1);
     assert.ok(record.thinking[0].trim().length > 0, 'the model thought something');
     assert.equal(record.samples[0].text, record.thinking[0]);

@@ -71,6 +71,7 @@ function recLine(r: RecommendationValue): string {
   if (r.beam !== undefined) parts.push('beam=' + String(r.beam));
   if (r.branch !== undefined) parts.push('branch=' + r.branch);
   if (r.hit !== undefined) parts.push(r.hit ? 'hit' : 'miss');
+  if (r.seen) parts.push('seen');
   if (r.evidence.length > 0) parts.push('<- ' + r.evidence.join(', '));
   return parts.join(' ');
 }

@@ -7,7 +7,7 @@ import type { Problem } from '../model';
 import { skipBlanks, skipWord, trimmedLength, type SourceLine } from './lines';
 import { listNames, problem } from './problem';
 import { parseScalar, readJsonString } from './scalars';
-import { BRANCHES, ID_PATTERN, REC_ATTRS, type Branch } from './spec';
+import { BRANCHES, ID_PATTERN, REC_ATTRS, REC_FLAGS, type Branch } from './spec';
 import type { AltLine, AltToken, HistoryNode, InvalidNode, RecNode, Ref, StepNode, TruthNode } from './tree';
 
 function isBlank(c: number): boolean {
@@ -175,7 +175,7 @@ export function parseHistoryLine(line: SourceLine, problems: Problem[]): History
   return node;
 }
 
-/** Parse a recommendation line `RANK ITEM [score=N] [prob=N] [beam=N] [branch=B] [hit|miss] [<- refs]`. */
+/** Parse a recommendation line `RANK ITEM [score=N] [prob=N] [beam=N] [branch=B] [hit|miss] [seen] [<- refs]`. */
 export function parseRecLine(line: SourceLine, problems: Problem[]): RecNode | InvalidNode {
   const { text, start } = line;
   const {
@@ -185,7 +185,7 @@ export function parseRecLine(line: SourceLine, problems: Problem[]): RecNode | I
   } = twoWords(text);
   const rankText = text.slice(rankStart, rankEnd);
   if (!/^[0-9]+$/.test(rankText) || Number(rankText) < 1 || itemStart === itemEnd) {
-    const message = 'A recommendation line is the rank (1, 2, …), the item (its itemic code), then optional `score=…`, `prob=…`, `beam=…`, `branch=…`, `hit` or `miss`, and evidence `<- r1`.';
+    const message = 'A recommendation line is the rank (1, 2, …), the item (its itemic code), then optional `score=…`, `prob=…`, `beam=…`, `branch=…`, `hit` or `miss`, `seen`, and evidence `<- r1`.';
     return reject(line, rankStart, 'rtrace/bad-recommendation', message, problems);
   }
   const node: RecNode = {
@@ -210,8 +210,13 @@ export function parseRecLine(line: SourceLine, problems: Problem[]): RecNode | I
   return node;
 }
 
-/** Apply one `key=value`, `hit` or `miss` token to a recommendation. */
+/** Apply one `key=value`, `hit`, `miss` or `seen` token to a recommendation. */
 function readRecAttr(node: RecNode, word: string, at: number, problems: Problem[]): void {
+  if (word === 'seen') {
+    if (node.seen) problems.push(problem(at, at + word.length, 'rtrace/bad-recommendation', 'A recommendation is marked `seen` once.'));
+    node.seen = true;
+    return;
+  }
   if (word === 'hit' || word === 'miss') {
     if (node.hit !== undefined) problems.push(problem(at, at + word.length, 'rtrace/bad-recommendation', 'A recommendation is marked `hit` or `miss` once.'));
     node.hit = word === 'hit';
@@ -222,7 +227,7 @@ function readRecAttr(node: RecNode, word: string, at: number, problems: Problem[
   const type = REC_ATTRS[key];
   if (type === undefined) {
     const what = eq > 0 ? `Unknown attribute \`${key}\`` : `Unexpected \`${word}\``;
-    problems.push(problem(at, at + word.length, 'rtrace/bad-recommendation', `${what}; a recommendation takes ${listNames([...Object.keys(REC_ATTRS).map((k) => k + '=…'), 'hit', 'miss'])}, then evidence \`<- r1\`.`));
+    problems.push(problem(at, at + word.length, 'rtrace/bad-recommendation', `${what}; a recommendation takes ${listNames([...Object.keys(REC_ATTRS).map((k) => k + '=…'), ...REC_FLAGS])}, then evidence \`<- r1\`.`));
     return;
   }
   const token = word.slice(eq + 1);

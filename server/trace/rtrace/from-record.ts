@@ -37,7 +37,8 @@
  *   with probabilities rounded to 4 decimals (the chosen token always).
  * - Recommendations: the candidates best first; the score is the
  *   log-probability rounded to 4 decimals; `branch` only in race mode;
- *   `hit`/`miss` when there are targets. A candidate that continued sample 1
+ *   `hit`/`miss` when there are targets; `seen` when the user's history
+ *   holds the code. A candidate that continued sample 1
  *   of the thinking branch cites the steps of the last stage present whose
  *   named code it lies under, else all of them; other candidates (the
  *   non-thinking branch, later samples) did not read these steps and cite
@@ -53,7 +54,7 @@ import { answerEvidence, namedCodes, thinkingSteps, type NamedCode, type Thinkin
 import { printTrace } from './build';
 import { RTRACE_VERSION } from './spec';
 import type { AlternativeValue, DecodingValue, HistoryValue, LayerValue, RawValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from './value';
-import type { Candidate, InferenceRecord, TokenRecord } from '../../engine/types';
+import { decodingSpecs, type Candidate, type DecodingKey, type InferenceRecord, type TokenRecord } from '../../../protocol/inference';
 
 /** What a trace needs besides the record: the code spelling, the layer scheme and, for titles, the items. */
 export interface TraceContext {
@@ -106,19 +107,11 @@ export function renderTrace(record: InferenceRecord, ctx: TraceContext): string 
   return printTrace(traceFromRecord(record, ctx));
 }
 
+/** The header: who, which model, the mode, the code stage's domain, and every decoding setting that has a trace key (`decodingSpecs`). */
 function header(record: InferenceRecord): TraceHeader {
   const s = record.settings;
-  const decoding: Record<string, DecodingValue> = {
-    temperature: s.temperature,
-    top_p: s.topP,
-    top_k: s.topK,
-    seed: s.seed,
-    beams: s.beams,
-    num_return: s.numReturn,
-    max_thinking_tokens: s.maxThinkingTokens,
-    thinking_samples: s.thinkingSamples,
-    constrained: s.constrained,
-  };
+  const decoding: Record<string, DecodingValue> = {};
+  for (const [key, spec] of Object.entries(decodingSpecs) as [DecodingKey, (typeof decodingSpecs)[DecodingKey]][]) if (spec.trace) decoding[spec.trace] = s[key];
   const extensions: Record<string, string> = { 'x-timings': timings(record) };
   if (record.providerNote) extensions['x-provider-note'] = record.providerNote;
   if (!s.constrained) extensions['x-invalid-beams'] = String(record.invalidBeams);
@@ -126,7 +119,8 @@ function header(record: InferenceRecord): TraceHeader {
   if (stops.length > 0) extensions['x-thinking-stop'] = stops.map((x) => `thinking-${x.index + 1}=${x.stop}`).join(' ');
   const h: TraceHeader = { user: record.user, sample: `${record.user}/${record.mode}/${record.created}`, model: record.model };
   if (record.checkpoint) h.checkpoint = record.checkpoint;
-  return { ...h, mode: record.mode, provider: record.executionProvider, decoding, created: record.created, extensions };
+  if (s.candidateOrder !== 'benchmark') extensions['x-candidate-order'] = s.candidateOrder;
+  return { ...h, mode: record.mode, ...(record.domain.name && { domain: record.domain.name }), provider: record.executionProvider, decoding, created: record.created, extensions };
 }
 
 /** `load=… prefill=… thinking=… (N tokens, R tok/s) beams=… total=…`; stages that did not run are left out. */
@@ -144,15 +138,22 @@ function timings(record: InferenceRecord): string {
   return parts.join(' ');
 }
 
+/**
+ * The exact text each stage read, without repeating it: per branch
+ * `prompt` (the thinking stage's context, or the non-thinking prompt with
+ * its empty think block) and `code` (what the code stage appended), each
+ * sample's generated text as `thinking-N`; race mode suffixes the branch
+ * (`prompt-thinking`, `code-non-thinking`). The code stage after sample N
+ * read `prompt + thinking-N + code`; the non-thinking one `prompt + code`.
+ */
 function rawBlocks(record: InferenceRecord): RawValue[] {
   const raw: RawValue[] = [];
-  if (record.mode === 'race') {
-    for (const branch of ['thinking', 'non-thinking'] as const) {
-      const prompt = record.prompts[branch];
-      if (prompt !== undefined) raw.push({ label: `prompt-${branch}`, text: prompt });
-    }
-  } else raw.push({ label: 'prompt', text: record.prompt });
-  record.thinking.forEach((text, i) => raw.push({ label: `thinking-${i + 1}`, text }));
+  const suffix = (branch: string): string => (record.mode === 'race' ? `-${branch}` : '');
+  for (const branch of ['thinking', 'non-thinking'] as const) {
+    const ctx = record.contexts[branch];
+    if (ctx) raw.push({ label: `prompt${suffix(branch)}`, text: ctx.prompt }, { label: `code${suffix(branch)}`, text: ctx.code });
+  }
+  record.thinking.forEach((text, i) => raw.push({ label: `thinking-${i + 1}`, text: (record.samples[i]?.opening ?? '') + text }));
   return raw;
 }
 
@@ -176,6 +177,7 @@ function recommendation(record: InferenceRecord, c: Candidate, rank: number, dra
   const r: RecommendationValue = { rank, item: itemWord(c.code), score: round4(c.logprob), beam: c.beam, evidence: [] };
   if (record.mode === 'race') r.branch = c.branch;
   if (record.targets.length > 0) r.hit = c.hit ?? false;
+  if (c.seen) r.seen = true;
   // Only a beam that continued the first thinking sample read these steps.
   if (c.branch === 'thinking' && (c.sample ?? 0) === 0) r.evidence = answerEvidence(drafts, namedCodes(c.code, grammar)[0] ?? { levels: c.levels });
   return r;

@@ -35,7 +35,10 @@ export const DECODING_KEYS: Readonly<Record<string, ScalarType>> = {
   max_thinking_tokens: 'integer',
   thinking_samples: 'integer',
   repetition_penalty: 'number',
+  presence_penalty: 'number',
+  frequency_penalty: 'number',
   constrained: 'boolean',
+  filter_seen: 'boolean',
 };
 
 /** Section kinds, written `[history]`, `[layer NAME]`, `[recommendations]`, `[ground-truth]`, `[raw LABEL <<END]`. */
@@ -46,13 +49,16 @@ export type SectionKind = (typeof SECTION_KINDS)[number];
 export const BRANCHES = ['thinking', 'non-thinking'] as const;
 export type Branch = (typeof BRANCHES)[number];
 
-/** Attributes of a recommendation line (`score=-0.42`), besides the `hit` / `miss` flags. */
+/** Attributes of a recommendation line (`score=-0.42`), besides the flags (`REC_FLAGS`). */
 export const REC_ATTRS: Readonly<Record<string, ScalarType | 'branch'>> = {
   score: 'number',
   prob: 'number',
   beam: 'integer',
   branch: 'branch',
 };
+
+/** Flags of a recommendation line: `hit` / `miss` (in the ground truth or not; one of them at most) and `seen` (already in the user's history). */
+export const REC_FLAGS = ['hit', 'miss', 'seen'] as const;
 
 /** A step or history id: letters then digits (`p1`, `c12`, `h3`). */
 export const ID_PATTERN = /^[A-Za-z]+[0-9]+$/;

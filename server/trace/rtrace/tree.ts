@@ -118,6 +118,8 @@ export interface RecNode extends NodeBase {
   beam?: number;
   branch?: Branch;
   hit?: boolean;
+  /** `seen`: the item was already in the user's history. */
+  seen?: boolean;
   evidence: Ref[];
 }
 

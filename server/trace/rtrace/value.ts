@@ -74,6 +74,8 @@ export interface RecommendationValue {
   beam?: number;
   branch?: Branch;
   hit?: boolean;
+  /** The item was already in the user's history. */
+  seen?: boolean;
   evidence: string[];
 }
 
@@ -139,6 +141,7 @@ export function traceValueOf(tree: RtraceSyntax): TraceValue {
         if (n.beam !== undefined) r.beam = n.beam;
         if (n.branch !== undefined) r.branch = n.branch;
         if (n.hit !== undefined) r.hit = n.hit;
+        if (n.seen) r.seen = true;
         value.recommendations.push(r);
       }
     }
