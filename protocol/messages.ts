@@ -7,9 +7,8 @@
  * editors"): other clients call them by name.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { DecodeOverrides } from '../server/engine/request';
-import type { InferenceMode, InferenceRecord, ProgressEvent } from '../server/engine/types';
 import type { GraphDiff, TraceGraph } from './graph';
+import type { DecodeOverrides, InferenceMode, InferenceRecord, ProgressEvent } from './inference';
 import type { UserSummary } from './users';
 
 /** Server → client: the state of the item pool and of the settings, after every (re)load. */
@@ -157,7 +156,7 @@ export interface TraceHeaderResult {
   /** The format version of the `%rtrace N` first line; absent when that line is missing or names no number (see `problems`). */
   version?: number;
   header: TraceHeader;
-  /** The trace's mode and decoding settings as `reclens/infer` overrides ("Run again"); the model is left to the client, which may check it with `reclens/inspectModel`. */
+  /** The trace's mode and decoding settings as `reclens/infer` overrides ("Run again"; values out of a setting's range are left out); the model is left to the client, which may check it with `reclens/inspectModel`. */
   overrides: DecodeOverrides;
   /** Problems of the header, each `line N: what is wrong and what to write`. */
   problems: string[];

@@ -6,9 +6,8 @@
  */
 import { ResponseError, type Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { decodingSpecs, inRange, type DecodeOverrides } from '../../protocol/inference';
 import { TraceHeaderRequest, type TraceHeader, type TraceHeaderResult } from '../../protocol/messages';
-import type { DecodeOverrides } from '../engine/request';
-import type { DecodeSettings } from '../engine/types';
 import { formatProblem } from '../items/sources/problems';
 import { detectKind } from '../trace/analyze';
 import { parseRtraceSyntax, traceValueOf } from '../trace/rtrace';
@@ -37,31 +36,21 @@ export function readTraceHeader(text: string, name: string): TraceHeaderResult {
   return { ...(version !== undefined && { version }), header, overrides: rerunOverrides(header), problems };
 }
 
-type NumericSetting = Exclude<{ [K in keyof DecodeSettings]: DecodeSettings[K] extends number ? K : never }[keyof DecodeSettings], 'alternatives'>;
-
-/** `decoding:` keys as traces write them (server/trace/rtrace/from-record.ts) → the numeric setting each gives. */
-const NUMERIC: readonly [string, NumericSetting][] = [
-  ['temperature', 'temperature'],
-  ['top_p', 'topP'],
-  ['top_k', 'topK'],
-  ['seed', 'seed'],
-  ['beams', 'beams'],
-  ['num_return', 'numReturn'],
-  ['thinking_samples', 'thinkingSamples'],
-  ['max_thinking_tokens', 'maxThinkingTokens'],
-];
-
-/** The mode and decoding settings a trace was made with, as `reclens/infer` overrides (the parser has already dropped values of the wrong type). */
+/**
+ * The mode and decoding settings a trace was made with, as `reclens/infer`
+ * overrides: each `decoding:` key read back through the table the trace
+ * writer uses (`decodingSpecs[…].trace`); values out of a setting's range
+ * are left to the current settings.
+ */
 export function rerunOverrides(header: TraceHeader): DecodeOverrides {
-  const overrides: DecodeOverrides = {};
+  const overrides: Record<string, unknown> = {};
   if (header.mode) overrides.mode = header.mode;
-  const decoding = header.decoding ?? {};
-  for (const [key, setting] of NUMERIC) {
-    const value = decoding[key];
-    if (typeof value === 'number') overrides[setting] = value;
+  for (const [key, spec] of Object.entries(decodingSpecs)) {
+    const value = spec.trace === undefined ? undefined : header.decoding?.[spec.trace];
+    if (value !== undefined && inRange(spec, value)) overrides[key] = value;
   }
-  if (typeof decoding.constrained === 'boolean') overrides.constrained = decoding.constrained;
-  return overrides;
+  // Every value was checked against its setting's spec above.
+  return overrides as DecodeOverrides;
 }
 
 /** The 1-based line of an offset. */

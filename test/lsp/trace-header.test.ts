@@ -41,7 +41,7 @@ describe('reclens/traceHeader', () => {
     assert.deepEqual(result.problems, []);
   });
 
-  test('a malformed header in an open document: the values that parse, and a problem with its line for each that does not', async () => {
+  test('a malformed header in an open document: the values that parse and fit their setting, and a problem with its line for each that does not parse', async () => {
     const doc = uri(path.join(dir, 'edited.rtrace'));
     const text = [
       '%rtrace 1',
@@ -50,7 +50,7 @@ describe('reclens/traceHeader', () => {
       'model: /models/final',
       'mode: sideways',
       'decoding: temperature=0.6 top_p=0.95 top_k=20 seed=7 beams=16',
-      'decoding: num_return=4 constrained=false bogus=1 max_thinking_tokens=x',
+      'decoding: num_return=4 constrained=false bogus=1 max_thinking_tokens=x thinking_samples=99',
       'User: someone',
       '',
       '[history]',
