@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
 import { InferProgressNotification, InferRequest, UsersRequest } from '../../protocol/messages';
-import type { ResolvedSettings } from '../config/settings';
+import { analyzeContext, type ResolvedSettings } from '../config/settings';
 import { CancelledError } from '../engine/engine';
 import { inferenceRequest } from '../engine/request';
 import { EngineSupervisor } from '../engine/supervisor';
@@ -81,7 +81,7 @@ export function registerInference(connection: Connection, ctx: InferenceContext)
         },
       });
       if (record.providerNote) ctx.log(record.providerNote);
-      const trace = renderTrace(record, { grammar, layers: settings.layers, lookup: ctx.lookup() });
+      const trace = renderTrace(record, { ...analyzeContext({ settings, grammar }), lookup: ctx.lookup() });
       const fileName = `${record.user}-${record.mode}-${record.checkpoint ?? path.basename(record.model)}.rtrace`.replace(/[^\w.-]+/g, '_');
       return { trace, record, fileName };
     } catch (e) {

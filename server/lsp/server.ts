@@ -25,7 +25,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RebuildIndexRequest, StatusNotification, type RebuildIndexResult, type StatusParams } from '../../protocol/messages';
-import { resolveSettings, type ResolvedSettings } from '../config/settings';
+import { analyzeContext, resolveSettings, type ResolvedSettings } from '../config/settings';
 import { defaultCacheDir, resolveTables } from '../config/tables';
 import { formatCode } from '../items/grammar';
 import { emptyLookup } from '../items/memory-lookup';
@@ -80,7 +80,7 @@ export function startServer(connection: Connection): void {
   let env: ItemEnv = { grammar: resolved.grammar, lookup: emptyLookup };
 
   const cache = new AnalysisCache(
-    () => ({ grammar: resolved.grammar, layers: resolved.settings.layers }),
+    () => analyzeContext(resolved),
     (doc, analysis) => publish(doc, analysis),
   );
 
@@ -181,7 +181,7 @@ export function startServer(connection: Connection): void {
   registerGraph(connection, {
     document: (uri) => documents.get(uri),
     analysis: (doc) => cache.get(doc),
-    context: () => ({ grammar: resolved.grammar, layers: resolved.settings.layers }),
+    context: () => analyzeContext(resolved),
     env: () => env,
   });
   registerTraceHeader(connection, (uri) => documents.get(uri));
