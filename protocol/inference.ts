@@ -17,6 +17,8 @@ export type ProviderSetting = 'auto' | 'cuda' | 'cpu';
 export type CandidateOrder = 'benchmark' | 'score';
 
 export const INFERENCE_MODES: readonly InferenceMode[] = ['thinking', 'non-thinking', 'race'];
+/** The two branches of a decode: race mode runs both. */
+export const INFERENCE_BRANCHES: readonly Branch[] = ['thinking', 'non-thinking'];
 export const PROVIDERS: readonly ProviderSetting[] = ['auto', 'cuda', 'cpu'];
 export const CANDIDATE_ORDERS: readonly CandidateOrder[] = ['benchmark', 'score'];
 /** `reclens.inference.domain` value that picks the domain from the user's targets, the table, or the grammar. */

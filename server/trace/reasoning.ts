@@ -12,7 +12,8 @@ import type { CodeList } from '../items/code-list';
 import type { Span } from '../items/types';
 import type { AnalyzeContext, Problem, Recommendation, Step } from './model';
 import { answerEvidence, thinkingSteps, type NamedCode } from './steps';
-import { splitThinking, type Mode } from './thinking';
+import type { Branch } from '../../protocol/inference';
+import { splitThinking } from './thinking';
 
 /** Where a model output was found, and how its offsets reach the document. */
 export interface ModelText {
@@ -27,7 +28,8 @@ export interface ModelText {
 export interface ReasoningResult {
   steps: Step[];
   recommendations: Recommendation[];
-  mode?: Mode;
+  /** Which branch the output is: thinking (non-empty thinking) or non-thinking. */
+  mode?: Branch;
   problems: Problem[];
 }
 

@@ -3,9 +3,9 @@
  * two-stage form `<thinking text></think>\n<codes>` whose opening tag was in
  * the prompt, and the `/think` / `/no_think` switches of the chat markup.
  */
+import type { Branch } from '../../protocol/inference';
 import type { Span } from '../items/types';
 
-export type Mode = 'thinking' | 'non-thinking';
 
 /** Thinking and answer parts of one model output, as offsets into the text it was found in. */
 export interface ThinkingSplit {
@@ -17,7 +17,7 @@ export interface ThinkingSplit {
   /** What follows the thinking: codes, or a JSON of code probabilities. */
   answer: Span;
   /** `thinking` for non-empty thinking, `non-thinking` for `<think></think>` with only whitespace between. */
-  mode?: Mode;
+  mode?: Branch;
 }
 
 const OPEN = '<think>';
@@ -51,7 +51,7 @@ export function splitThinking(text: string, from = 0, to = text.length): Thinkin
 }
 
 /** The mode a prompt asks for with Qwen3's soft switches (the last one wins), if any. */
-export function promptMode(text: string, from = 0, to = text.length): Mode | undefined {
+export function promptMode(text: string, from = 0, to = text.length): Branch | undefined {
   // One backward search for "think" (the switch sits near the end of a prompt, after the history),
   // skipping `<think>` and other words, instead of two searches over the whole prompt.
   for (let i = text.lastIndexOf('think', to - 5); i >= from; i = text.lastIndexOf('think', i - 1)) {

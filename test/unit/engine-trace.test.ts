@@ -139,7 +139,8 @@ test('a demo-style thinking becomes header, history, layered steps with evidence
   ]);
   assert.deepEqual(
     value.layers.map((l) => `${l.name}:${l.steps.map((s) => s.id).join(',')}`),
-    ['perception:p1,p2,p3', 'derivation:c1,c2', 'recommendation:r1'],
+    // `Cognition:` names the stage, not a layer of the onereason scheme: the generic cognition layer.
+    ['perception:p1,p2,p3', 'cognition:c1,c2', 'recommendation:r1'],
   );
   assert.deepEqual(steps(value), {
     p1: { text: `${code(1, 2, 3)} is "Puppy crate training" (Dogs / Dog breeds).`, evidence: ['h1'] },
@@ -192,7 +193,7 @@ test('cognition without a matching perception step cites history under its prefi
   const { value } = check(record(thinking));
   assert.deepEqual(
     value.layers.map((l) => l.name),
-    ['perception', 'derivation', 'evolution', 'recommendation'],
+    ['perception', 'interest-expansion', 'transition-inference', 'recommendation'],
   );
   const s = steps(value);
   assert.deepEqual(s.p1.evidence, []);
@@ -207,12 +208,12 @@ test('cognition without a matching perception step cites history under its prefi
   );
 });
 
-test('a thinking without headings is one step of the first cognition layer', () => {
+test('a thinking without headings is one step of the generic thinking layer', () => {
   const thinking = `The user likes ${code(1, 2, 3)} and ${code(7, 8, 9)}.\n\nPerception of dogs is strong, so recommend more.\n`;
   const { value } = check(record(thinking));
   assert.deepEqual(
     value.layers.map((l) => l.name),
-    ['derivation'],
+    ['thinking'],
   );
   assert.deepEqual(steps(value), { c1: { text: `The user likes ${code(1, 2, 3)} and ${code(7, 8, 9)}.\nPerception of dogs is strong, so recommend more.`, evidence: ['h1', 'h3'] } });
   assert.deepEqual(
@@ -226,7 +227,7 @@ test('text before the first heading is a cognition step; out-of-order layers are
   const { value, analysis } = check(record(thinking));
   assert.deepEqual(
     value.layers.map((l) => `${l.name}:${l.steps.map((s) => `${s.id}=${s.text}`).join('|')}`),
-    ['perception:p1=h1 is a dog video.', `derivation:c1=Let me think.|c2=dogs ${code(1, 2)}.`, 'recommendation:r1=pick a dog video.'],
+    ['perception:p1=h1 is a dog video.', 'thinking:c1=Let me think.', `cognition:c2=dogs ${code(1, 2)}.`, 'recommendation:r1=pick a dog video.'],
   );
   assert.deepEqual(steps(value).c2.evidence, ['h1', 'h2']);
   assert.deepEqual(steps(value).r1.evidence, ['c1', 'c2']);
@@ -238,16 +239,16 @@ test('a heading naming its layer twice (`R0 Perception:`) is dropped whole; the 
   const { value } = check(record(thinking));
   assert.deepEqual(
     value.layers.map((l) => `${l.name}:${l.steps.map((s) => s.text).join('|')}`),
-    ['perception:every item is a dog video.', 'derivation:Dogs.', 'recommendation:a dog video'],
+    ['perception:every item is a dog video.', 'interest-expansion:Dogs.', 'recommendation:a dog video'],
   );
 });
 
-test('Chinese headings 感知/认知/推荐 split into the default layers', () => {
+test('Chinese headings 感知/认知/推荐 split into perception, the generic cognition layer and recommendation', () => {
   const thinking = ['感知：', `1. ${code(1, 2, 3)} 是一个小狗训练视频。`, `2、${code(7, 8, 9)} 是户外徒步视频。`, '认知：', `用户主要喜欢狗 ${code(1, 2)}，兴趣集中。`, '【推荐】', `推荐 ${code(1, 2)} 下未看过的视频。`].join('\n');
   const { value } = check(record(thinking));
   assert.deepEqual(
     value.layers.map((l) => l.name),
-    ['perception', 'derivation', 'recommendation'],
+    ['perception', 'cognition', 'recommendation'],
   );
   assert.deepEqual(steps(value), {
     p1: { text: `${code(1, 2, 3)} 是一个小狗训练视频。`, evidence: ['h1'] },
@@ -459,7 +460,7 @@ test('alternatives: tokens that decode to U+FFFD alone do not shift the later to
   );
 });
 
-test('only configured layer names are written; a scheme without a cognition layer takes the preamble into its first layer', () => {
+test('a custom scheme writes its own layer names; the preamble is a step of the generic thinking layer, which reads back in any scheme', () => {
   const layers: LayerSpec[] = [
     { name: 'seen', stage: 'perception', markers: ['Perception'] },
     { name: 'pick', stage: 'recommendation', markers: ['Recommendation'] },
@@ -468,15 +469,15 @@ test('only configured layer names are written; a scheme without a cognition laye
   const { value } = check(record(`Intro.\n${DEMO_THINKING}`, {}), c);
   assert.deepEqual(
     value.layers.map((l) => `${l.name}:${l.steps.map((s) => s.id).join(',')}`),
-    ['seen:p1,p2,p3,p4,p5,p6,p7', 'pick:r1'],
+    ['seen:p1,p2,p3,p4,p5,p6', 'thinking:c1', 'pick:r1'],
   );
   assert.deepEqual(
     value.history.map((h) => h.note),
     [undefined, undefined, undefined],
   );
-  // With no layers configured the thinking is only kept raw.
+  // With no layers at all the thinking is one unheaded step, and kept raw.
   const none = check(record(DEMO_THINKING), { grammar, layers: [] }).value;
-  assert.deepEqual(none.layers, []);
+  assert.deepEqual(none.layers.map((l) => `${l.name}:${l.steps.length}`), ['thinking:1']);
   assert.equal(rawText(none, 'thinking-1'), DEMO_THINKING);
 });
 
@@ -524,7 +525,7 @@ test('a record from the real engine on the demo model renders to a clean trace',
   assert.ok(value.history.every((h) => h.note !== undefined), 'every demo item has a title');
   assert.deepEqual(
     value.layers.map((l) => l.name),
-    ['perception', 'derivation', 'recommendation'],
+    ['perception', 'cognition', 'recommendation'],
     rec.thinking[0],
   );
   assert.ok(value.layers[0].steps.length >= 1);

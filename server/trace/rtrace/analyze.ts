@@ -39,7 +39,12 @@ function analyze(text: string, ctx: AnalyzeContext): Analysis {
   const resolved = resolveLayers(tree.sections, traceLayers(tree, ctx, problems), problems);
   checkSectionOrder(tree.sections, resolved, problems);
   const codes = scanDocument(text, tree, ctx.grammar, problems);
-  for (const c of codes) for (const p of c.problems) problems.push({ span: p.span, severity: 'warning', code: `code/${p.kind}`, message: p.message });
+  // Raw blocks are the model's input and output verbatim (a code-stage context ends with a begin token by design): their codes are found, not judged.
+  const raw = tree.sections.filter((s) => s.kind === 'raw').map((s) => s.span);
+  for (const c of codes) {
+    if (raw.some((r) => c.span.start >= r.start && c.span.end <= r.end)) continue;
+    for (const p of c.problems) problems.push({ span: p.span, severity: 'warning', code: `code/${p.kind}`, message: p.message });
+  }
 
   const history: Placed<HistoryNode>[] = [];
   const steps: Placed<StepNode>[] = [];

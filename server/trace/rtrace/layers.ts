@@ -8,7 +8,7 @@
  * layer schemes existed (the four-layer `r0-r3` names) keep opening as
  * they did.
  */
-import { LAYER_SCHEMES, PRESET_LAYERS, schemeLayers, STAGE_RANK, STAGES, withGenericLayers, type LayerSchemeName, type LayerSpec } from '../../../protocol/layers';
+import { GENERIC_LAYERS, LAYER_SCHEMES, PRESET_LAYERS, schemeLayers, STAGE_RANK, STAGES, withGenericLayers, type LayerSchemeName, type LayerSpec } from '../../../protocol/layers';
 import type { AnalyzeContext, Problem } from '../model';
 import { listNames, problem } from './problem';
 import type { FieldNode, RtraceSyntax, Section } from './tree';
@@ -52,7 +52,7 @@ export function resolveLayers(sections: readonly Section[], layers: readonly Lay
   const resolved = new Map<Section, LayerSpec | undefined>();
   for (const s of sections) {
     if (s.kind !== 'layer' || s.name === undefined) continue;
-    const spec = byName.get(s.name) ?? presetLayer(s.name);
+    const spec = byName.get(s.name) ?? presetLayer(s.name) ?? GENERIC_LAYERS.find((g) => g.name === s.name);
     resolved.set(s, spec);
     if (spec) continue;
     const span = s.nameSpan ?? s.headSpan;

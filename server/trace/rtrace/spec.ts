@@ -4,6 +4,8 @@
  * The parser, the printer and the checks all read it from here.
  */
 
+import { INFERENCE_BRANCHES, INFERENCE_MODES, type Branch, type InferenceMode } from '../../../protocol/inference';
+
 /** The format version this reader understands and the printer writes. */
 export const RTRACE_VERSION = 1;
 
@@ -17,9 +19,9 @@ export type HeaderKey = (typeof HEADER_KEYS)[number];
 /** Header keys with this prefix are free-form extensions that readers keep but do not interpret. */
 export const EXTENSION_KEY_PREFIX = 'x-';
 
-/** Decoding modes: OneReason's race mode splits candidates between thinking and non-thinking. */
-export const MODES = ['thinking', 'non-thinking', 'race'] as const;
-export type Mode = (typeof MODES)[number];
+/** Decoding modes (`mode:`): OneReason's race mode splits candidates between thinking and non-thinking (protocol/inference.ts). */
+export const MODES = INFERENCE_MODES;
+export type Mode = InferenceMode;
 
 export type ScalarType = 'number' | 'integer' | 'boolean';
 
@@ -46,8 +48,8 @@ export const SECTION_KINDS = ['history', 'layer', 'recommendations', 'ground-tru
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
 /** Which branch of a race-mode decode produced a recommendation. */
-export const BRANCHES = ['thinking', 'non-thinking'] as const;
-export type Branch = (typeof BRANCHES)[number];
+export const BRANCHES = INFERENCE_BRANCHES;
+export type { Branch };
 
 /** Attributes of a recommendation line (`score=-0.42`), besides the flags (`REC_FLAGS`). */
 export const REC_ATTRS: Readonly<Record<string, ScalarType | 'branch'>> = {

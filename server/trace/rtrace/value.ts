@@ -2,36 +2,16 @@
  * The structured value of an `.rtrace` document — what the inference engine
  * builds and `printTrace` writes — and reading it back from text.
  */
+import type { TraceHeader } from '../../../protocol/messages';
 import type { Problem } from '../model';
-import type { Branch, Mode } from './spec';
+import type { Branch } from './spec';
 import { parseRtraceSyntax } from './syntax';
 import type { RtraceSyntax } from './tree';
 
 export type DecodingValue = string | number | boolean;
 
-/** Header fields; absent ones are omitted. Strings are single-line. */
-export interface TraceHeader {
-  user?: string;
-  sample?: string;
-  model?: string;
-  checkpoint?: string;
-  /** The benchmark task the trace belongs to (e.g. `challenge_recommendation_video_full`). */
-  task?: string;
-  /** OneReason-Bench capability level of the task: `R0`–`R3` or `general`. */
-  level?: string;
-  mode?: Mode;
-  /** OneReason domain of the code stage (`video`, `prod`, `ad`, `living`, or `sid` for the generic begin token). */
-  domain?: string;
-  /** The layer scheme the trace's `[layer …]` sections are named after (e.g. `onereason`). */
-  layers?: string;
-  provider?: string;
-  /** Decoding settings in the order written (`temperature`, `top_p`, `top_k`, `seed`, `beams`, …). */
-  decoding?: Record<string, DecodingValue>;
-  created?: string;
-  source?: string;
-  /** `x-…` extension fields, key included. */
-  extensions?: Record<string, string>;
-}
+/** Header fields (protocol/messages.ts, the one definition `reclens/traceHeader` returns too); absent ones are omitted. Strings are single-line. */
+export type { TraceHeader };
 
 /** One input item of the user's history. */
 export interface HistoryValue {
