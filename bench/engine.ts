@@ -6,7 +6,9 @@
  * Also recall@10 / pass@10 of the held-out users for `early` and `final`,
  * thinking and non-thinking, decoded by this engine with the protocol of
  * demo/build/model/evaluate.py (greedy thinking, constrained beam 30, the
- * ten best codes not in the history).
+ * ten best codes not in the history), and for `final` the thinking stage
+ * under vLLM's penalties and under the sampling defaults before and after
+ * they became OneReason's (top-k 20 → 50, presence and frequency 0 → 1).
  */
 import { runInference } from '../server/engine/infer';
 import { topIndexes } from '../server/engine/sampling';
@@ -31,7 +33,8 @@ export interface EngineBench {
 
 export interface RecallRow {
   model: string;
-  mode: 'thinking' | 'non-thinking';
+  /** The mode, and how the thinking was decoded when not greedily without penalties. */
+  mode: string;
   recall10: number;
   pass10: number;
   pass1: number;
@@ -58,7 +61,7 @@ export async function benchEngine(provider: ProviderSetting = 'cpu', n = 20): Pr
   let thinkWall = 0;
   let thinkRun = 0;
   for (const u of sample) {
-    const r = await run(m, lookup, u, { mode: 'thinking', temperature: 0.6, seed: 1, beams: 32 });
+    const r = await run(m, lookup, u, { mode: 'thinking', temperature: 0.6, topP: 0.95, topK: 20, presencePenalty: 0, frequencyPenalty: 0, seed: 1, beams: 32 });
     tokens += r.timings.thinkingTokens;
     thinkingMs += r.timings.thinkingMs;
     wall += r.timings.totalMs;
@@ -131,30 +134,41 @@ export async function benchEngine(provider: ProviderSetting = 'cpu', n = 20): Pr
   };
 }
 
-/** recall@10, pass@10 and pass@1 of the held-out users, the protocol of evaluate.py. */
+/** Thinking-stage settings measured on `final` besides evaluate.py's greedy decoding. */
+const THINKING_VARIANTS: { label: string; decoding: Partial<DecodeSettings> }[] = [
+  { label: 'thinking, greedy, presence 1 and frequency 1 penalties', decoding: { temperature: 0, presencePenalty: 1, frequencyPenalty: 1 } },
+  { label: 'thinking, sampled T 0.6, top-p 0.95, top-k 20, no penalties (the former defaults), seed 42', decoding: { temperature: 0.6, topP: 0.95, topK: 20, presencePenalty: 0, frequencyPenalty: 0 } },
+  { label: "thinking, sampled T 0.6, top-p 0.95, top-k 50, presence 1, frequency 1 (OneReason's config, the defaults), seed 42", decoding: { temperature: 0.6, topP: 0.95, topK: 50, presencePenalty: 1, frequencyPenalty: 1 } },
+];
+
+/** recall@10, pass@10 and pass@1 of the held-out users for one way of decoding. */
+async function recallRow(m: DemoModel, name: string, mode: string, lookup: ItemLookup, users: UserRecord[], decoding: Partial<DecodeSettings>): Promise<RecallRow> {
+  const t0 = performance.now();
+  let recall = 0;
+  let pass10 = 0;
+  let pass1 = 0;
+  for (const u of users) {
+    const r = await run(m, lookup, u, { beams: 30, numReturn: 30, maxThinkingTokens: 200, seed: 42, ...decoding });
+    const recs = r.candidates.filter((c) => !c.seen).slice(0, 10);
+    const targets = u.targets.map((t) => codeKey(t.levels));
+    const hits = recs.map((c) => targets.includes(codeKey(c.levels)));
+    recall += targets.filter((t) => recs.some((c) => codeKey(c.levels) === t)).length / targets.length;
+    pass10 += hits.some(Boolean) ? 1 : 0;
+    pass1 += hits[0] ? 1 : 0;
+  }
+  const row = { model: name, mode, recall10: recall / users.length, pass10: pass10 / users.length, pass1: pass1 / users.length, seconds: (performance.now() - t0) / 1000 };
+  console.log(row);
+  return row;
+}
+
+/** recall@10, pass@10 and pass@1 of the held-out users: the protocol of evaluate.py (greedy, no penalties), then `final` under `THINKING_VARIANTS`. */
 export async function benchRecall(provider: ProviderSetting = 'cpu'): Promise<RecallRow[]> {
   const { lookup, users } = world();
   const rows: RecallRow[] = [];
   for (const name of ['early', 'final']) {
     const m = await loadDemoModel(name, provider);
-    for (const mode of ['non-thinking', 'thinking'] as const) {
-      const t0 = performance.now();
-      let recall = 0;
-      let pass10 = 0;
-      let pass1 = 0;
-      for (const u of users) {
-        const r = await run(m, lookup, u, { mode, temperature: 0, beams: 30, numReturn: 30, maxThinkingTokens: 200 });
-        const seen = new Set(u.history.map((h) => codeKey(h.levels)));
-        const recs = r.candidates.filter((c) => !seen.has(codeKey(c.levels))).slice(0, 10);
-        const targets = u.targets.map((t) => codeKey(t.levels));
-        const hits = recs.map((c) => targets.includes(codeKey(c.levels)));
-        recall += targets.filter((t) => recs.some((c) => codeKey(c.levels) === t)).length / targets.length;
-        pass10 += hits.some(Boolean) ? 1 : 0;
-        pass1 += hits[0] ? 1 : 0;
-      }
-      rows.push({ model: name, mode, recall10: recall / users.length, pass10: pass10 / users.length, pass1: pass1 / users.length, seconds: (performance.now() - t0) / 1000 });
-      console.log(rows[rows.length - 1]);
-    }
+    for (const mode of ['non-thinking', 'thinking'] as const) rows.push(await recallRow(m, name, mode, lookup, users, { mode, temperature: 0, presencePenalty: 0, frequencyPenalty: 0 }));
+    if (name === 'final') for (const v of THINKING_VARIANTS) rows.push(await recallRow(m, name, v.label, lookup, users, { mode: 'thinking', ...v.decoding }));
     await m.engine.dispose();
   }
   return rows;

@@ -141,7 +141,7 @@ export const decodingSpecs: { readonly [K in DecodingKey]: DecodingSpec } = {
     kind: 'integer',
     min: 1,
     max: 128,
-    description: 'Candidates returned per beam search (at most the beam width). Race mode keeps half from each branch, each branch searching with that width, as OneReason does.',
+    description: 'Candidates returned per beam search (at most the beam width). In race mode with the benchmark order, half come from each branch, each branch searching with width half, as OneReason does.',
     flag: 'num-return',
     trace: 'num_return',
   },

@@ -148,7 +148,7 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
     default: d.inference.promptTemplate,
     editPresentation: 'multilineText',
     markdownDescription:
-      "The prompt, in the model's chat markup. Placeholders: `{history}` (the history's codes, concatenated), `{mode}` (`/think` or `/no_think`), `{user}` (the user id). The thinking opening (`<think>\\n`) or the empty think block is appended after it.",
+      "The prompt, in the model's chat markup. Placeholders: `{history}` (the history's codes, concatenated), `{mode}` (`/think` or `/no_think`), `{user}` (the user id). When the model folder has a chat template (`chat_template` in tokenizer_config.json), the prompt's `<|im_start|>ROLE … <|im_end|>` turns are rendered through it; a template that reads `enable_thinking` writes `/think` / `/no_think` and the empty think block itself (`{mode}` is then empty). Otherwise the thinking opening (`<think>\\n`) or the empty think block is appended after the prompt.",
   },
   'reclens.trace.server': {
     type: 'string',

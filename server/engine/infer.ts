@@ -63,9 +63,10 @@ export async function runInference(input: InferenceInput): Promise<InferenceReco
   const size = searchSize(decoding);
   let promptTokens = 0;
   const beamSearch = async (text: string, branch: Branch, sample?: number): Promise<void> => {
+    const context = tokenizer.encode(text);
     const tb = performance.now();
     const found = await engine.beamSearchCodes({
-      context: tokenizer.encode(text),
+      context,
       codes,
       width: size.width,
       numReturn: size.numReturn,
