@@ -7,21 +7,16 @@
  * contexts and reuses the longest cached prefix.
  */
 import type { CodeVocabulary } from './codes';
-import { applyPenalties, chooseToken, logSumExp, seededRandom, topIndexes } from './sampling';
+import { applyPenalties, chooseToken, logSumExp, seededRandom, topIndexes, type Penalties, type SamplingSettings } from './sampling';
 import type { KvCache, OnnxDecoder } from './session';
 import type { TextTokenizer } from './tokenizer';
 import type { TokenRecord } from '../../protocol/inference';
 
-export interface ThinkingRequest {
+/** Sampling (temperature, top-k, top-p) and vLLM's penalties over the tokens each sample generated so far. */
+export interface ThinkingRequest extends SamplingSettings, Penalties {
   /** The context the thinking continues (prompt + thinking opening). */
   context: number[];
   samples: number;
-  temperature: number;
-  topP: number;
-  topK: number;
-  /** vLLM's penalties over the tokens each sample generated so far. */
-  presencePenalty: number;
-  frequencyPenalty: number;
   seed: number;
   maxTokens: number;
   /** Token ids that end the thinking (`</think>`) and the generation (EOS). */
