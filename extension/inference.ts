@@ -7,8 +7,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { InferProgressNotification, InferRequest, type InferParams, type InferResult } from '../protocol/messages';
-import type { DecodeOverrides } from '../server/engine/request';
-import type { ProgressEvent } from '../server/engine/types';
+import { defaultDecoding, type DecodeOverrides, type ProgressEvent } from '../protocol/inference';
 import { progressMessage } from './inference-progress';
 import type { StatusBar } from './status-bar';
 import { displayPath, saveTrace } from './trace-files';
@@ -52,7 +51,7 @@ export class Inference implements vscode.Disposable {
   async run(user: string, overrides: DecodeOverrides, options: RunOptions = {}): Promise<Run | undefined> {
     const refusal = trustRefusal(vscode.workspace.isTrusted, 'Running inference');
     if (refusal) throw new Error(refusal);
-    const mode = overrides.mode ?? vscode.workspace.getConfiguration('reclens').get<string>('inference.mode', 'thinking');
+    const mode = overrides.mode ?? vscode.workspace.getConfiguration('reclens').get<string>('inference.mode', defaultDecoding.mode);
     const model = overrides.model ? ` with ${baseName(overrides.model)}` : '';
     const title = `RecLens: ${user} (${mode}${model})`;
     this.log.info(`inference: ${user} ${JSON.stringify(overrides)}`);

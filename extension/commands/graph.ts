@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DiffRequest, GraphRequest } from '../../protocol/messages';
-import type { DecodeOverrides } from '../../server/engine/request';
+import type { DecodeOverrides } from '../../protocol/inference';
 import type { RecLens } from '../context';
 import { GraphPanel } from '../graph-panel';
 import { nodeAt } from '../graph-sync';

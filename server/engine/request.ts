@@ -9,8 +9,6 @@ import type { UserRecord } from '../users/types';
 import type { InferenceRequest } from './service';
 import { defaultDecoding, defaultPrompt, type DecodeOverrides, type DecodeSettings } from '../../protocol/inference';
 
-export type { DecodeOverrides };
-
 /** The decoding settings of one run: the configured ones with the overrides given (numReturn at most the beam width). */
 export function decodeSettings(settings: ReclensSettings, overrides: DecodeOverrides = {}): DecodeSettings {
   const { historyLength: _history, promptTemplate: _template, ...configured } = settings.inference;

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cliWorkspace, loadItems } from '../../server/cli/workspace';
 import { findWorkspaceSettings } from '../../server/config/workspace-settings';
-import type { InferenceRecord } from '../../server/engine/types';
+import type { InferenceRecord } from '../../protocol/inference';
 import type { ItemLookup } from '../../server/items/lookup';
 import type { ItemStore } from '../../server/items/store';
 

@@ -20,7 +20,7 @@ import {
   type UsersParams,
   type UsersResult,
 } from '../../protocol/messages';
-import type { DecodeOverrides } from '../../server/engine/request';
+import type { DecodeOverrides } from '../../protocol/inference';
 import { positionOf, repoRoot, responseError, startClient, waitForStatus, type TestClient } from './client';
 
 const world = path.join(repoRoot, 'demo', 'world');
