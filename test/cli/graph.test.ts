@@ -138,6 +138,23 @@ describe('reclens render', () => {
     assert.match(html, /<title>RecLens — u1024 &#60;\/script&#62;/);
   });
 
+  test('a result file as the OneReason runner writes it (run fields before "samples", race mode): a thinking generation and its layers', () => {
+    const run = path.join(repoRoot, 'test', 'fixtures', 'dumps', 'onereason', 'onereason-8b-step1200', 'challenge_recommendation_video_full', 'test_generated.json');
+    const out = path.join(dir, 'run.html');
+    const r = reclens(['render', run, '--trace', '0/1', '--out', out, '--preset', 'onereason']);
+    assert.equal(r.status, 0, r.stderr);
+    const { graph } = payloadOf(fs.readFileSync(out, 'utf8')) as { graph: TraceGraph };
+    assert.deepEqual(
+      graph.nodes.filter((n) => n.kind === 'step').map((n) => `${n.id}:${n.layer}`),
+      ['c1:persona', 'c2:interest-expansion', 'c3:transition-inference'],
+    );
+    assert.equal(graph.header.task, 'challenge_recommendation_video_full');
+    assert.equal(graph.metrics.hits, 1);
+    const check = reclens(['check', run, '--preset', 'onereason']);
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.match(check.stdout + check.stderr, /1 file checked: 0 errors, 0 warnings/);
+  });
+
   test('a diff: --diff B, default file diff.html; --out - writes to stdout', () => {
     const later = laterCheckpoint();
     const r = reclens(['render', u1024, '--diff', later], dir);
