@@ -102,7 +102,7 @@ export function readModelFolder(dir: string): ModelFolder {
     throw new ModelError(`${abs}: no such model folder. Set reclens.model.path to a folder holding model.onnx, config.json and tokenizer.json.`);
   }
   if (!stat.isDirectory()) throw new ModelError(`${abs}: is a file; reclens.model.path must name the folder that holds model.onnx, config.json and tokenizer.json.`);
-  const onnx = ONNX_CANDIDATES.map((f) => path.join(abs, f)).find((f) => fs.existsSync(f));
+  const onnx = findOnnx(abs);
   if (!onnx) throw new ModelError(`${abs}: no model.onnx (looked for ${ONNX_CANDIDATES.join(', ')}). Export the decoder with Optimum (\`optimum-cli export onnx --task text-generation-with-past\`).`);
   const configFile = path.join(abs, 'config.json');
   const raw = readJson(abs, 'config.json', true)!;

@@ -8,7 +8,7 @@ import { resolveGrammar } from '../items/grammar';
 import { openIndex, type IndexLookup } from '../items/index/open';
 import type { ItemLookup } from '../items/lookup';
 import { mergeLookups } from '../items/multi-lookup';
-import type { GrammarSpec, PresetName } from '../items/types';
+import type { GrammarSpec, PresetName } from '../../protocol/items';
 import type { UserRecord } from '../users/types';
 import type { DecodeSettings, InferenceRecord, ProgressEvent, PromptSettings, ProviderSetting } from '../../protocol/inference';
 import { CodeVocabulary } from './codes';

@@ -6,9 +6,6 @@
  * (the unit LSP positions use), half-open `[start, end)`.
  */
 
-// Defined in protocol/items.ts; re-exported only for server/engine/service.ts until it imports them from there.
-export type { GrammarSpec, PresetName } from '../../protocol/items';
-
 /** A half-open range of document offsets. */
 export interface Span {
   start: number;

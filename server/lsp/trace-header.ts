@@ -37,14 +37,16 @@ export function readTraceHeader(text: string, name: string): TraceHeaderResult {
 }
 
 /**
- * The mode and decoding settings a trace was made with, as `reclens/infer`
- * overrides: each `decoding:` key read back through the table the trace
+ * The mode, domain and decoding settings a trace was made with, as
+ * `reclens/infer` overrides: each `decoding:` key read back through the table the trace
  * writer uses (`decodingSpecs[…].trace`); values out of a setting's range
  * are left to the current settings.
  */
 export function rerunOverrides(header: TraceHeader): DecodeOverrides {
   const overrides: Record<string, unknown> = {};
   if (header.mode) overrides.mode = header.mode;
+  // The domain the trace's code stage used (its begin token); the run checks the tokenizer has it.
+  if (header.domain && inRange(decodingSpecs.domain, header.domain)) overrides.domain = header.domain;
   for (const [key, spec] of Object.entries(decodingSpecs)) {
     const value = spec.trace === undefined ? undefined : header.decoding?.[spec.trace];
     if (value !== undefined && inRange(spec, value)) overrides[key] = value;

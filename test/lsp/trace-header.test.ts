@@ -49,6 +49,7 @@ describe('reclens/traceHeader', () => {
       'user: u0910',
       'model: /models/final',
       'mode: sideways',
+      'domain: video',
       'decoding: temperature=0.6 top_p=0.95 top_k=20 seed=7 beams=16',
       'decoding: num_return=4 constrained=false bogus=1 max_thinking_tokens=x thinking_samples=99',
       'User: someone',
@@ -61,13 +62,13 @@ describe('reclens/traceHeader', () => {
     assert.equal(result.version, 1);
     assert.equal(result.header.user, 'u0910');
     assert.equal(result.header.mode, undefined);
-    assert.deepEqual(result.overrides, { temperature: 0.6, topP: 0.95, topK: 20, seed: 7, beams: 16, numReturn: 4, constrained: false });
+    assert.deepEqual(result.overrides, { domain: 'video', temperature: 0.6, topP: 0.95, topK: 20, seed: 7, beams: 16, numReturn: 4, constrained: false });
     const name = path.join(dir, 'edited.rtrace');
     const at = (line: number, pattern: RegExp): void => assert.ok(result.problems.some((p) => p.startsWith(`${name}:${line}: `) && pattern.test(p)), `line ${line} ${pattern}: ${JSON.stringify(result.problems)}`);
     at(5, /Unknown mode `sideways`/);
-    at(7, /Unknown decoding setting `bogus`/);
-    at(7, /`max_thinking_tokens` must be/);
-    at(8, /Unknown header key `User`.*lower case/);
+    at(8, /Unknown decoding setting `bogus`/);
+    at(8, /`max_thinking_tokens` must be/);
+    at(9, /Unknown header key `User`.*lower case/);
     // The body's problems are the diagnostics' business, not the header's.
     assert.ok(result.problems.every((p) => !p.startsWith(`${name}:11:`)), JSON.stringify(result.problems));
     await client.closeDocument(doc);
