@@ -68,30 +68,23 @@ export function reasoning(src: ModelText, codes: CodeList, ctx: AnalyzeContext, 
   const problems: Problem[] = [];
   let chain: ReturnType<typeof thinkingSteps>['steps'] = [];
   if (split.thinking && split.mode === 'thinking') {
-    const found = thinkingSteps(text, split.thinking.start, split.thinking.end, ctx.layers, ctx.grammar, history);
-    chain = found.steps;
     // Later outputs of one trace continue the numbering.
-    const renamed = new Map<string, string>();
-    const offset = (id: string): string => renamed.get(id) ?? id;
-    for (const s of chain) {
-      const letter = s.id[0] as 'p' | 'c' | 'r';
-      renamed.set(s.id, `${letter}${Number(s.id.slice(1)) + counters[letter]}`);
-    }
+    const found = thinkingSteps(text, split.thinking.start, split.thinking.end, ctx.layers, ctx.grammar, history, counters);
+    chain = found.steps;
     for (const s of chain) {
       const span = docSpan(s.span);
       steps.push({
-        id: offset(s.id),
+        id: s.id,
         layer: s.layer.name,
         stage: s.layer.stage,
         span,
         idSpan: docSpan(s.idSpan),
         text: s.text,
-        evidence: s.evidence.map((target) => ({ target: offset(target) })),
+        evidence: s.evidence.map((target) => ({ target })),
         codeIndexes: codes.within(span),
         kind: 'reasoning',
       });
     }
-    for (const s of chain) s.id = offset(s.id);
     for (const s of steps) counters[s.id[0] as 'p' | 'c' | 'r']++;
     for (const o of found.outOfOrder) {
       problems.push({

@@ -80,9 +80,19 @@ export function under(x: NamedCode, y: NamedCode): boolean {
 
 /**
  * The steps of `text[from, to)` under a layer scheme, with evidence to the
- * history (`history[i]` is the full code of `h<i+1>`, if it has one).
+ * history (`history[i]` is the full code of `h<i+1>`, if it has one). Ids
+ * continue after `used` ids of each stage letter (a trace with several
+ * model outputs keeps its ids unique).
  */
-export function thinkingSteps(text: string, from: number, to: number, layers: readonly LayerSpec[], grammar: CompiledGrammar, history: readonly (NamedCode | undefined)[]): ThinkingSteps {
+export function thinkingSteps(
+  text: string,
+  from: number,
+  to: number,
+  layers: readonly LayerSpec[],
+  grammar: CompiledGrammar,
+  history: readonly (NamedCode | undefined)[],
+  used: { readonly p?: number; readonly c?: number; readonly r?: number } = {},
+): ThinkingSteps {
   const split = splitLayers(text, from, to, layers);
   const byLayer = new Map<LayerSpec, ThinkingStep[]>();
   for (const block of split.blocks) {
@@ -95,7 +105,7 @@ export function thinkingSteps(text: string, from: number, to: number, layers: re
     byLayer.set(layer, list);
   }
   const steps = [...byLayer.values()].flat().sort((a, b) => STAGE_RANK[a.layer.stage] - STAGE_RANK[b.layer.stage]);
-  const counts: Record<string, number> = {};
+  const counts: Record<string, number | undefined> = { ...used };
   for (const s of steps) {
     const letter = STAGE_LETTER[s.layer.stage];
     s.id = `${letter}${(counts[letter] = (counts[letter] ?? 0) + 1)}`;
