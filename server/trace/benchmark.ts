@@ -150,20 +150,17 @@ function runInfo(doc: JsonDoc, root: JsonNode, samples: JsonNode): RunInfo {
   };
   const race = member(doc, root, 'race_mode');
   const task = str('task_name');
-  const run: RunInfo = { samples: samples.children?.length ?? 0 };
-  const model = str('model_name');
-  if (model !== undefined) run.model = model;
-  if (task !== undefined) run.task = task;
-  const level = task !== undefined ? taskLevel(task) : undefined;
-  if (level) run.level = level;
-  const split = str('split');
-  if (split !== undefined) run.split = split;
-  if (race?.kind === 'literal') run.raceMode = doc.text.slice(race.start, race.end) === 'true';
-  const total = num('total_time');
-  if (total !== undefined) run.totalTime = total;
-  const avg = num('avg_time_per_sample');
-  if (avg !== undefined) run.avgTimePerSample = avg;
-  return run;
+  const fields: Omit<RunInfo, 'samples'> = {
+    model: str('model_name'),
+    task,
+    level: task === undefined ? undefined : taskLevel(task),
+    split: str('split'),
+    raceMode: race?.kind === 'literal' ? doc.text.slice(race.start, race.end) === 'true' : undefined,
+    totalTime: num('total_time'),
+    avgTimePerSample: num('avg_time_per_sample'),
+  };
+  // Fields the file does not have are left out, not set to undefined.
+  return { ...(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Omit<RunInfo, 'samples'>), samples: samples.children?.length ?? 0 };
 }
 
 /** The header every generation of the run shares (titles, hovers). */
