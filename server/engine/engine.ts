@@ -7,7 +7,8 @@
  * contexts and reuses the longest cached prefix.
  */
 import type { CodeVocabulary } from './codes';
-import { applyPenalties, chooseToken, logSumExp, seededRandom, topIndexes, type Penalties, type SamplingSettings } from './sampling';
+import { BeamSearch } from './beam-search';
+import { logSumExp, SampleState, topIndexes, type Penalties, type SamplingSettings } from './sampling';
 import type { KvCache, OnnxDecoder } from './session';
 import type { TextTokenizer } from './tokenizer';
 import type { TokenRecord } from '../../protocol/inference';
@@ -72,7 +73,8 @@ export class CancelledError extends Error {
   }
 }
 
-const check = (signal?: AbortSignal): void => {
+/** Throw `CancelledError` when `signal` was aborted. */
+export const throwIfCancelled = (signal?: AbortSignal): void => {
   if (signal?.aborted) throw new CancelledError();
 };
 
@@ -102,7 +104,8 @@ export class OnnxEngine implements Engine {
     return this.decoder.runMs;
   }
 
-  private remember(ids: number[], cache: KvCache, logits: Float32Array): void {
+  /** Keep the cache of `ids` for later contexts that extend it; empty `logits` when only extensions may use it. */
+  remember(ids: number[], cache: KvCache, logits: Float32Array): void {
     this.prefixes = this.prefixes.filter((p) => p.ids.length !== ids.length || !startsWith(p.ids, ids));
     this.prefixes.push({ ids, cache, logits });
     if (this.prefixes.length > this.maxPrefixes) this.prefixes.shift();
@@ -118,7 +121,7 @@ export class OnnxEngine implements Engine {
       if (usable && startsWith(ids, p.ids) && (!best || p.ids.length > best.ids.length)) best = p;
     }
     if (best && best.ids.length === ids.length) return best;
-    check(signal);
+    throwIfCancelled(signal);
     const rest = ids.slice(best?.ids.length ?? 0);
     const { logits, cache } = await this.decoder.forward([rest], best?.cache ?? this.decoder.emptyCache(1));
     this.remember(ids, cache, logits);
@@ -131,14 +134,13 @@ export class OnnxEngine implements Engine {
     const start = await this.prefill(req.context, req.signal);
     let cache = n === 1 ? start.cache : this.decoder.select(start.cache, Array(n).fill(0));
     let logits = start.logits;
-    const randoms = Array.from({ length: n }, (_, b) => seededRandom(req.seed + 0x9e3779b9 * b));
+    const states = Array.from({ length: n }, (_, b) => SampleState.of(req, req.seed, b));
     const out: GeneratedThinking[] = Array.from({ length: n }, () => ({ tokens: [], stop: 'max-tokens' as const }));
     const ids: number[][] = Array.from({ length: n }, () => []);
     const done = Array<boolean>(n).fill(false);
     const stopLength = Array<number>(n).fill(0);
-    const counts = Array.from({ length: n }, () => new Map<number, number>());
     for (let step = 0; step < req.maxTokens && done.includes(false); step++) {
-      check(req.signal);
+      throwIfCancelled(req.signal);
       const next: number[] = [];
       for (let b = 0; b < n; b++) {
         if (done[b]) {
@@ -147,8 +149,7 @@ export class OnnxEngine implements Engine {
         }
         // The prompt's logits serve every sample's first token.
         const row = logits.length === V ? logits : logits.subarray(b * V, (b + 1) * V);
-        const id = chooseToken(applyPenalties(row, counts[b], req), req, randoms[b]);
-        counts[b].set(id, (counts[b].get(id) ?? 0) + 1);
+        const id = states[b].choose(row);
         if (id === req.stopAt || req.eos.includes(id)) {
           done[b] = true;
           out[b].stop = id === req.stopAt ? 'think-end' : 'eos';
@@ -156,14 +157,7 @@ export class OnnxEngine implements Engine {
           next.push(id);
           continue;
         }
-        const lse = logSumExp(row);
-        const top = req.alternatives > 0 ? topIndexes(row, req.alternatives) : [];
-        out[b].tokens.push({
-          id,
-          text: this.tokenizer.text(id),
-          logprob: row[id] - lse,
-          top: top.map((t) => ({ id: t, text: this.tokenizer.text(t), prob: Math.exp(row[t] - lse) })),
-        });
+        out[b].tokens.push(tokenRecord(this.tokenizer, row, id, req.alternatives));
         ids[b].push(id);
         next.push(id);
       }
@@ -182,59 +176,13 @@ export class OnnxEngine implements Engine {
   }
 
   async beamSearchCodes(req: BeamRequest): Promise<Beam[]> {
-    const V = this.decoder.vocabSize;
-    const L = req.codes.levels;
-    const width = Math.max(1, req.width);
-    const start = await this.prefill(req.context, req.signal);
-    let cache = start.cache;
-    let logits = start.logits;
-    let beams: Beam[] = [{ tokens: [], levels: [], logprob: 0, stepLogprobs: [], valid: true }];
-    for (let k = 0; k < L; k++) {
-      check(req.signal);
-      req.onLevel?.(k);
-      const next: { parent: number; token: number; value: number | undefined; score: number; step: number }[] = [];
-      beams.forEach((beam, r) => {
-        const row = logits.subarray(r * V, (r + 1) * V);
-        const lse = logSumExp(row);
-        if (req.constrained) {
-          if (!beam.valid) return;
-          const allowed = req.codes.allowed(beam.levels);
-          for (let j = 0; j < allowed.tokens.length; j++) {
-            const t = allowed.tokens[j];
-            const step = row[t] - lse;
-            next.push({ parent: r, token: t, value: allowed.values[j], score: beam.logprob + step, step });
-          }
-        } else {
-          for (const t of topIndexes(row, width)) {
-            const hit = req.codes.identify(t);
-            const value = beam.valid && hit && hit.level === k ? hit.value : undefined;
-            const step = row[t] - lse;
-            next.push({ parent: r, token: t, value, score: beam.logprob + step, step });
-          }
-        }
-      });
-      next.sort((a, b) => b.score - a.score || a.parent - b.parent || a.token - b.token);
-      const kept = next.slice(0, width);
-      beams = kept.map((c) => {
-        const parent = beams[c.parent];
-        const valid = parent.valid && c.value !== undefined;
-        return {
-          tokens: [...parent.tokens, c.token],
-          levels: valid ? [...parent.levels, c.value!] : parent.levels,
-          logprob: c.score,
-          stepLogprobs: [...parent.stepLogprobs, c.step],
-          valid,
-        };
-      });
-      if (beams.length === 0) break;
-      if (k + 1 < L) {
-        const rows = kept.map((c) => c.parent);
-        const parentCache = rows.every((r, i) => r === i) && rows.length === cache.batch ? cache : this.decoder.select(cache, rows);
-        ({ logits, cache } = await this.decoder.forward(kept.map((c) => [c.token]), parentCache));
-      }
+    const search = await BeamSearch.start(this, req);
+    while (!search.done) {
+      throwIfCancelled(req.signal);
+      req.onLevel?.(search.level);
+      await search.step();
     }
-    for (const b of beams) b.valid = b.valid && req.codes.valid(b.levels);
-    return beams.slice(0, Math.max(1, req.numReturn));
+    return search.result();
   }
 
   async score(context: number[], continuations: number[][], signal?: AbortSignal): Promise<{ total: number; steps: number[] }[]> {
@@ -245,7 +193,7 @@ export class OnnxEngine implements Engine {
     const byLength = new Map<number, number[]>();
     continuations.forEach((c, i) => byLength.set(c.length, [...(byLength.get(c.length) ?? []), i]));
     for (const [len, members] of byLength) {
-      check(signal);
+      throwIfCancelled(signal);
       if (len === 0) {
         for (const i of members) results[i] = { total: 0, steps: [] };
         continue;
@@ -270,4 +218,16 @@ export class OnnxEngine implements Engine {
     this.prefixes = [];
     await this.decoder.release();
   }
+}
+
+/** The record of token `id` chosen from `row` (raw logits): its log-probability under the unmodified distribution and the top `alternatives`. */
+export function tokenRecord(tokenizer: TextTokenizer, row: Float32Array, id: number, alternatives: number): TokenRecord {
+  const lse = logSumExp(row);
+  const top = alternatives > 0 ? topIndexes(row, alternatives) : [];
+  return {
+    id,
+    text: tokenizer.text(id),
+    logprob: row[id] - lse,
+    top: top.map((t) => ({ id: t, text: tokenizer.text(t), prob: Math.exp(row[t] - lse) })),
+  };
 }
