@@ -1,7 +1,8 @@
 /**
  * Code lenses on traces: on an `.rtrace` header ("Run again", "Graph",
- * "Compare with…") and on each sample of a benchmark dump or chat JSONL
- * ("Graph", "Compare with…"; the samples come from the server's outline).
+ * "Compare with…", "Debug") and on each sample of a benchmark dump or chat
+ * JSONL ("Graph", "Compare with…", "Debug"; the samples come from the
+ * server's outline).
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -32,6 +33,7 @@ export class TraceCodeLenses implements vscode.CodeLensProvider {
         new vscode.CodeLens(at, { title: '$(play) Run again', tooltip: `Run ${header.header.user ?? 'this user'} again with this trace's mode and decoding settings`, command: 'reclens.runAgain', arguments: [doc.uri] }),
         new vscode.CodeLens(at, { title: '$(type-hierarchy) Graph', tooltip: 'Show the reasoning graph', command: 'reclens.showGraph', arguments: [doc.uri] }),
         new vscode.CodeLens(at, { title: '$(diff) Compare with…', tooltip: 'Diff this trace against another one', command: 'reclens.compareWith', arguments: [doc.uri] }),
+        new vscode.CodeLens(at, { title: '$(debug-alt) Debug', tooltip: 'Debug This Trace: step through its reasoning (F5)', command: 'reclens.debugTrace', arguments: [doc.uri] }),
       ];
     }
     if (token.isCancellationRequested) return [];
@@ -46,6 +48,7 @@ export class TraceCodeLenses implements vscode.CodeLensProvider {
       return [
         new vscode.CodeLens(at, { title: '$(type-hierarchy) Graph', tooltip: `Show the reasoning graph of ${s.id}`, command: 'reclens.showGraph', arguments: [doc.uri, s.id] }),
         new vscode.CodeLens(at, { title: '$(diff) Compare with…', tooltip: `Diff ${s.id} against another sample or trace`, command: 'reclens.compareWith', arguments: [doc.uri, s.id] }),
+        new vscode.CodeLens(at, { title: '$(debug-alt) Debug', tooltip: `Debug This Trace: step through the reasoning of ${s.id}`, command: 'reclens.debugTrace', arguments: [doc.uri, s.id] }),
       ];
     });
   }

@@ -105,6 +105,18 @@ export class GraphPanel {
     );
   }
 
+  /**
+   * Marks `nodeId` in the open graph of `trace` in `documentUri` (the node a
+   * debugger stopped on); when that document has one graph open, in that
+   * one whatever its trace (an `.rtrace` has one trace).
+   */
+  static highlightIn(documentUri: string, trace: string, nodeId: string | null): void {
+    const prefix = `graph:${documentUri}#`;
+    const panels = [...GraphPanel.open].filter(([k]) => k.startsWith(prefix));
+    const panel = panels.find(([k]) => k === `${prefix}${trace}`)?.[1] ?? (panels.length === 1 ? panels[0][1] : undefined);
+    panel?.highlight(nodeId);
+  }
+
   /** Marks the node the editor's cursor is on (null: none). */
   highlight(nodeId: string | null): void {
     if (nodeId === this.lastHighlight) return;

@@ -1,7 +1,8 @@
 /**
  * The VS Code client: starts the RecLens language server in its own Node
- * process, relays settings, and wires the commands, the status bar and the
- * code lenses. No parsing happens here.
+ * process, relays settings, and wires the commands, the status bar, the
+ * code lenses, the Reasoning Steps view and the debugger. No parsing
+ * happens here.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,16 +16,17 @@ import { registerItemCommands } from './commands/items';
 import { registerRunCommands } from './commands/run';
 import { registerSettingsCommands } from './commands/settings';
 import type { RecLens } from './context';
+import { registerDebugging } from './debug/register';
 import { GraphPanel, registerGraphPanel } from './graph-panel';
 import { Inference } from './inference';
 import { lspTraceChannel } from './lsp-trace';
 import { StatusBar } from './status-bar';
+import { CurrentTrace } from './steps/current-trace';
+import { registerStepsView } from './steps/steps-view';
 import { showTasks } from './tasks';
+import { traceLanguages } from './trace-symbols';
 
 let client: LanguageClient | undefined;
-
-/** Documents that can hold traces with code lenses: `.rtrace`, benchmark dumps, chat JSONL. */
-const traceLanguages = ['rtrace', 'json', 'jsonc', 'jsonl'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -49,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const inference = new Inference(client, log, status);
   const reclens: RecLens = { context, client, log, status, inference };
   GraphPanel.log = (message) => log.warn(`graph: ${message}`);
+  const current = new CurrentTrace(client);
   context.subscriptions.push(
     status,
     inference,
@@ -68,6 +71,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerDemoCommands(reclens),
     ...registerGraphCommands(reclens),
     registerGraphPanel(context),
+    current,
+    ...registerStepsView(reclens, current),
+    // Where the debugger stopped: the open graph marks the node (the editor, the steps view and the graph follow the cursor VS Code moved there).
+    ...registerDebugging(reclens, current, (p) => GraphPanel.highlightIn(vscode.Uri.parse(p.uri).toString(), p.traceId, p.nodeId ?? null)),
     vscode.commands.registerCommand('reclens.showLog', () => log.show()),
   );
   await client.start();

@@ -2,6 +2,9 @@
 import type * as vscode from 'vscode';
 import { DocumentSymbolRequest, SymbolKind, type DocumentSymbol, type LanguageClient, type SymbolInformation } from 'vscode-languageclient/node';
 
+/** Languages of documents that can hold traces: `.rtrace`, benchmark dumps, chat JSONL. */
+export const traceLanguages: readonly string[] = ['rtrace', 'json', 'jsonc', 'jsonl'];
+
 export interface SampleSymbol {
   /** The sample id, as `reclens/graph` and `reclens/diff` take it. */
   id: string;

@@ -6,13 +6,16 @@
  * arguments is generated from it and from `decodingSpecs`
  * (protocol/debug-schema.ts). Imports only protocol/inference.ts.
  */
-import type { DecodeSettings, DecodingKey, InferenceMode } from './inference';
+import { decodingSpecs, type DecodeSettings, type DecodingKey, type InferenceMode } from './inference';
 
 /** The debug type, as launch.json's `"type"` names it. */
 export const DEBUG_TYPE = 'reclens';
 
 /** Decoding keys a live launch may set for its run, named as in `reclens.inference.*` (`mode` is an argument of its own). */
 export type LaunchDecodingKey = Exclude<DecodingKey, 'mode'>;
+
+/** The decoding keys a live launch may set, in the order of `decodingSpecs`. */
+export const launchDecodingKeys: readonly LaunchDecodingKey[] = (Object.keys(decodingSpecs) as DecodingKey[]).filter((k): k is LaunchDecodingKey => k !== 'mode');
 
 /** Arguments of every launch. */
 export interface LaunchCommon {
@@ -51,8 +54,9 @@ export interface LiveLaunchArguments extends LaunchCommon, Partial<Pick<DecodeSe
 export type LaunchArguments = TraceLaunchArguments | LiveLaunchArguments;
 
 /** Whether a launch generates (a user, a model) rather than replays a trace file. */
-export function isLiveLaunch(args: { trace?: unknown; user?: unknown; model?: unknown }): boolean {
-  return args.trace === undefined && (args.user !== undefined || args.model !== undefined);
+export function isLiveLaunch(args: object): boolean {
+  const a = args as { trace?: unknown; user?: unknown; model?: unknown };
+  return a.trace === undefined && (a.user !== undefined || a.model !== undefined);
 }
 
 /** A zero-based position in the document, as LSP counts it. */
