@@ -14,7 +14,7 @@ import type { DecodeSettings, InferenceRecord, ProgressEvent, PromptSettings, Pr
 import { CodeVocabulary } from './codes';
 import { chooseDomain } from './domain';
 import { OnnxEngine } from './engine';
-import { runInference } from './infer';
+import { runInference, type InferenceInput } from './infer';
 import { readModelFolder, type ModelFolder } from './model-folder';
 import { OnnxDecoder } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -72,7 +72,8 @@ export class InferenceService {
     return this.pool.lookup;
   }
 
-  async infer(req: InferenceRequest, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void; lookup?: ItemLookup } = {}): Promise<InferenceRecord> {
+  /** The model, pool and code vocabulary of a request, as runInference's input; `loadedNow` when this call loaded the model. */
+  async prepare(req: InferenceRequest, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void; lookup?: ItemLookup } = {}): Promise<{ input: InferenceInput & { engine: OnnxEngine }; loadedNow: boolean }> {
     const { grammar, error } = resolveGrammar(req.grammar.preset, req.grammar.custom);
     if (error) throw new Error(error);
     const loaded = await this.engineFor(req.model, req.provider, options.onProgress);
@@ -87,7 +88,7 @@ export class InferenceService {
       v && v.lookup === lookup && v.tokenizer === loaded.tokenizer && v.key === key
         ? v.codes
         : (this.vocabulary = { lookup, tokenizer: loaded.tokenizer, key, codes: new CodeVocabulary(grammar, loaded.tokenizer, lookup, domain) }).codes;
-    const record = await runInference({
+    const input = {
       user: req.user,
       engine: loaded.engine,
       tokenizer: loaded.tokenizer,
@@ -101,8 +102,14 @@ export class InferenceService {
       checkpoint: loaded.folder.checkpoint,
       signal: options.signal,
       onProgress: options.onProgress,
-    });
-    if (!loaded.loadedNow) record.timings.loadMs = 0;
+    };
+    return { input, loadedNow: loaded.loadedNow };
+  }
+
+  async infer(req: InferenceRequest, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void; lookup?: ItemLookup } = {}): Promise<InferenceRecord> {
+    const { input, loadedNow } = await this.prepare(req, options);
+    const record = await runInference(input);
+    if (!loadedNow) record.timings.loadMs = 0;
     return record;
   }
 

@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { CancelledError } from './engine';
 import type { InferenceRequest } from './service';
 import type { InferenceRecord, ProgressEvent } from '../../protocol/inference';
-import type { FromWorker, ToWorker } from './worker-protocol';
+import type { FromWorker, LiveCall, ToWorker } from './worker-protocol';
 
 export interface SupervisorOptions {
   /** The worker script (`dist/engine.js`). */
@@ -19,15 +19,25 @@ export interface SupervisorOptions {
   /** How long a cancelled request may take to stop before the worker is killed. */
   cancelGraceMs?: number;
   log?: (message: string) => void;
+  /** Called when a worker ends that this supervisor did not stop (a crash), with why, as `WorkerCrashError.reason` says it. */
+  onCrash?: (reason: string) => void;
 }
 
 interface Pending {
-  resolve: (r: InferenceRecord) => void;
+  resolve: (r: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (e: ProgressEvent) => void;
 }
 
-export class WorkerCrashError extends Error {}
+export class WorkerCrashError extends Error {
+  constructor(
+    message: string,
+    /** Why the worker ended (`was stopped by SIGKILL (out of memory?): <stderr tail>`). */
+    readonly reason = message,
+  ) {
+    super(message);
+  }
+}
 
 export class EngineSupervisor {
   private child: ChildProcess | undefined;
@@ -56,10 +66,12 @@ export class EngineSupervisor {
       const tail = stderr.trim().split('\n').slice(-3).join(' | ');
       const oom = /heap out of memory|bad_alloc|Killed/i.test(stderr) || (signal === 'SIGKILL' && !this.killed.has(child));
       const why = signal ? `was stopped by ${signal}${oom ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
+      const reason = `${why}${tail ? `: ${tail}` : ''}`;
       for (const [id, p] of this.pending) {
-        p.reject(new WorkerCrashError(`the inference worker ${why}${tail ? `: ${tail}` : ''}; the next request starts a fresh worker`));
+        p.reject(new WorkerCrashError(`the inference worker ${reason}; the next request starts a fresh worker`, reason));
         this.pending.delete(id);
       }
+      if (!this.disposed && !this.killed.has(child)) this.options.onCrash?.(reason);
       if (!this.disposed && signal) this.options.log?.(`inference worker ${why}`);
     });
     child.on('error', (e) => this.options.log?.(`inference worker: ${e.message}`));
@@ -71,9 +83,9 @@ export class EngineSupervisor {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === 'progress') p.onProgress?.(m.event);
-    else if (m.type === 'result') {
+    else if (m.type === 'result' || m.type === 'live-result') {
       this.pending.delete(m.id);
-      p.resolve(m.record);
+      p.resolve(m.type === 'result' ? m.record : m.value);
     } else {
       this.pending.delete(m.id);
       p.reject(m.cancelled ? new CancelledError() : new Error(m.message));
@@ -85,12 +97,26 @@ export class EngineSupervisor {
   }
 
   infer(request: InferenceRequest, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void } = {}): Promise<InferenceRecord> {
+    return this.request((id) => ({ type: 'infer', id, request }), options) as Promise<InferenceRecord>;
+  }
+
+  /** A call on the worker's live run; its answer. */
+  live(call: LiveCall, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+    return this.request((id) => ({ type: 'live', id, call }), options);
+  }
+
+  /** Make the live run's `run` under way return after its current step. */
+  pauseLive(): void {
+    this.post({ type: 'live-pause' });
+  }
+
+  private request(message: (id: number) => ToWorker, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void }): Promise<unknown> {
     if (this.disposed) return Promise.reject(new Error('the inference engine was shut down'));
     if (options.signal?.aborted) return Promise.reject(new CancelledError());
     this.child ??= this.start();
     const child = this.child;
     const id = this.nextId++;
-    return new Promise<InferenceRecord>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = (): void => {
         this.post({ type: 'cancel', id });
@@ -114,7 +140,7 @@ export class EngineSupervisor {
         onProgress: options.onProgress,
       });
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.post({ type: 'infer', id, request });
+      this.post(message(id));
     });
   }
 
@@ -125,7 +151,19 @@ export class EngineSupervisor {
 
   dispose(): void {
     this.disposed = true;
+    if (this.child) this.killed.add(this.child);
     this.child?.kill();
     this.child = undefined;
+  }
+
+  /** Dispose, and resolve once the worker process has exited (killed outright after `graceMs`). */
+  async shutdown(graceMs = 2000): Promise<void> {
+    const child = this.child;
+    this.dispose();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => (clearTimeout(timer), resolve()));
+    });
   }
 }

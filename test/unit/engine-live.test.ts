@@ -9,7 +9,18 @@
  * error.
  */
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { resolveSettings } from '../../server/config/settings';
+import { resolveTables } from '../../server/config/tables';
+import { CancelledError } from '../../server/engine/engine';
+import { WorkerLiveRun } from '../../server/engine/live/worker-run';
+import { inferenceRequest } from '../../server/engine/request';
+import { InferenceService, type InferenceRequest } from '../../server/engine/service';
+import { WorkerCrashError } from '../../server/engine/supervisor';
+import { ItemStore } from '../../server/items/store';
+import { loadUsers } from '../../server/users/load';
+import { tempDir } from '../support/sources';
 import { defaultLayers } from '../../protocol/layers';
 import type { DecodeSettings, InferenceRecord } from '../../protocol/inference';
 import { runInference } from '../../server/engine/infer';
@@ -225,5 +236,115 @@ describe('live run in process', () => {
     assert.equal(closeStep('a'), 'a\n\n');
     assert.equal(closeStep('a\n'), 'a\n\n');
     assert.equal(closeStep('a\n\n'), 'a\n\n');
+  });
+});
+
+/** Resolves once `pid` no longer runs. */
+async function exited(pid: number, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > until) assert.fail(`process ${pid} still runs ${ms} ms later`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('live run in the worker process', () => {
+  const repoRoot = path.resolve(__dirname, '..', '..');
+  const worldDir = path.join(repoRoot, 'demo', 'world');
+  // The worker from source (no build needed): the same module dist/engine.js bundles.
+  const worker = { script: path.join(repoRoot, 'server', 'engine', 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  const tmp = tempDir('reclens-engine-live-');
+  const store = new ItemStore(tmp.file('cache'));
+  let request: (overrides: Partial<DecodeSettings>) => InferenceRequest;
+  const runs: WorkerLiveRun[] = [];
+  const open = (overrides: Partial<DecodeSettings>, options: Partial<ConstructorParameters<typeof WorkerLiveRun>[1]> = {}): WorkerLiveRun => {
+    const run = new WorkerLiveRun(request(overrides), { ...worker, ...options });
+    runs.push(run);
+    return run;
+  };
+
+  before(async () => {
+    const resolved = resolveSettings({ alignment: { paths: [path.join(worldDir, 'pid2sid.parquet')] }, model: { path: path.join(repoRoot, 'demo', 'models', 'final'), executionProvider: 'cpu' } });
+    const loaded = await store.load(resolveTables(resolved.settings.alignment.paths, repoRoot), resolved.grammar);
+    const indexFiles = store.indexes.map((i) => i.file);
+    const u = (await loadUsers([path.join(worldDir, 'users.jsonl')], { grammar: resolved.grammar, lookup: loaded.lookup })).get('u0910')!;
+    request = (overrides) => inferenceRequest(resolved.settings, repoRoot, u, indexFiles, overrides);
+  });
+
+  after(async () => {
+    for (const r of runs) await r.cancel();
+    store.dispose();
+    tmp.cleanup();
+  });
+
+  test('steps in the worker equal steps in process; the per-token round trip is small', async (t) => {
+    const decoding = { ...THINKING, maxThinkingTokens: 120 };
+    const service = new InferenceService();
+    const { input: local } = await service.prepare(request(decoding));
+    const here = new LocalLiveRun({ ...local, now: created });
+    await here.start();
+    const there = open(decoding);
+    const started = await there.start();
+    assert.ok(started.pid && started.pid !== process.pid && started.pid === there.pid, 'the model runs in a child process');
+    const timed = async (f: () => Promise<LiveStep | undefined>): Promise<{ steps: LiveStep[]; ms: number }> => {
+      const steps: LiveStep[] = [];
+      const t0 = performance.now();
+      for (let s = await f(); s && s.stage === 'thinking'; s = await f()) steps.push(s);
+      return { steps, ms: performance.now() - t0 };
+    };
+    const a = await timed(() => here.next());
+    const b = await timed(() => there.next());
+    assert.deepEqual(b.steps, a.steps);
+    const perToken = (x: { steps: LiveStep[]; ms: number }) => x.ms / x.steps.length;
+    t.diagnostic(`per token: ${perToken(a).toFixed(2)} ms in process, ${perToken(b).toFixed(2)} ms through the worker (${a.steps.length} tokens)`);
+    const [mine, theirs] = [await here.finish(), await there.finish()];
+    assert.deepEqual(theirs.samples, mine.samples);
+    assert.deepEqual(theirs.candidates.map((c) => c.code), mine.candidates.map((c) => c.code));
+    await service.dispose();
+  });
+
+  test('run and pause in the worker; cancel mid-run rejects the call and leaves no process', async () => {
+    const run = open({ ...THINKING, maxThinkingTokens: 4000, temperature: 1, topK: 0, topP: 1 });
+    await run.start();
+    const end = await run.run({ events: ['layer'] });
+    assert.equal(end?.layer, 'perception');
+    const running = run.run({});
+    await new Promise((r) => setTimeout(r, 100));
+    run.pause();
+    const paused = await running;
+    assert.ok(paused && !paused.done, 'paused before the end');
+    const pid = run.pid!;
+    const again = run.run({});
+    await new Promise((r) => setTimeout(r, 100));
+    await run.cancel();
+    await assert.rejects(again, CancelledError);
+    await exited(pid);
+    assert.equal(run.pid, undefined);
+    await assert.rejects(run.next(), CancelledError);
+  });
+
+  test('a killed worker ends the run with an error naming the signal; restart runs again in a fresh worker', async () => {
+    const crashes: Error[] = [];
+    const run = open(THINKING, { onCrash: (e) => crashes.push(e) });
+    await run.start();
+    const first = (await run.run({ steps: 5 }))!;
+    const pid = run.pid!;
+    process.kill(pid, 'SIGKILL');
+    await exited(pid);
+    await assert.rejects(run.next(), (e: Error) => {
+      assert.ok(e instanceof WorkerCrashError, e.message);
+      assert.match(e.message, /the inference worker was stopped by SIGKILL/);
+      assert.match(e.message, /the live run ended: restart it/);
+      return true;
+    });
+    assert.equal(crashes.length, 1, 'the crash of an idle run is reported once');
+    await run.restart();
+    assert.ok(run.pid && run.pid !== pid, 'a fresh worker');
+    assert.deepEqual((await run.run({ steps: 5 }))?.token, first.token, 'the same seed gives the same tokens');
   });
 });
