@@ -37,6 +37,7 @@ import {
 import { chooseToken, logSumExp, SampleState, type Penalties, type SamplingSettings } from '../sampling';
 import type { KvCache } from '../session';
 import { codeDistribution, thinkingDistribution } from './distribution';
+import { closeStep, matches } from './stop';
 import type { LiveBeam, LiveDistribution, LiveEvent, LiveIntervention, LiveOptions, LivePeek, LiveRecord, LiveRun, LiveStarted, LiveStep, StopCondition, StopWhen } from './types';
 
 /** runInference's input with the local engine (a live run steps its decoder). */
@@ -68,19 +69,6 @@ type Stage = { kind: 'thinking'; sample: number } | { kind: 'code'; branch: Bran
 type Phase = { kind: 'thinking'; c: Cursor } | { kind: 'code'; branch: Branch; sample?: number; search: BeamSearch };
 
 const EMPTY: LiveDistribution = { top: [], entropy: 0, support: 0 };
-
-/** Whether `step` (the `taken`-th of a `run`) matches `when`. */
-export function matches(step: LiveStep, when: StopWhen, taken: number): boolean {
-  if (when.events?.some((e) => step.events.includes(e))) return true;
-  if (when.steps !== undefined && taken >= when.steps) return true;
-  return step.endLine !== undefined && step.endLine !== step.line && (when.lines?.includes(step.endLine) ?? false);
-}
-
-/** Text that ends the current step: `text` closed by a blank line (only the line breaks it lacks are added). */
-export function closeStep(text: string): string {
-  const breaks = /\n*$/.exec(text)![0].length;
-  return breaks >= 2 ? text : text + '\n'.repeat(2 - breaks);
-}
 
 export class LocalLiveRun implements LiveRun {
   private stages: Stage[] = [];

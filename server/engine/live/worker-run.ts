@@ -44,7 +44,9 @@ export class WorkerLiveRun implements LiveRun {
     if (this.cancelled) throw new CancelledError();
     if (this.crash) throw this.crash;
     const s = this.supervisor;
-    if (!s || (call.op !== 'start' && s.pid !== this.worker)) throw new Error('the live run has not started: call start() first');
+    if (!s || (call.op !== 'start' && this.worker === undefined)) throw new Error('the live run has not started: call start() first');
+    // The worker is gone though its exit was not reported yet: the run cannot go on.
+    if (call.op !== 'start' && s.pid !== this.worker) throw (this.crash ??= crashed('has exited'));
     try {
       return (await s.live(call)) as T;
     } catch (e) {
