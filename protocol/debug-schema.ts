@@ -7,25 +7,16 @@
  */
 import { DEBUG_TYPE, launchDecodingKeys } from './debug';
 import { decodingSpecs, INFERENCE_MODES, type DecodingKey, type DecodingSpec } from './inference';
+import { decodingValueSchema } from './settings-schema';
 
 /** Languages whose editors F5 debugs with RecLens: traces, benchmark dumps, chat JSONL. */
 export const DEBUG_LANGUAGES = ['rtrace', 'json', 'jsonl'] as const;
 
 /** The JSON schema of one decoding argument: the setting's type, range and description. */
 function decodingAttribute(key: DecodingKey, spec: DecodingSpec): Record<string, unknown> {
-  const e: Record<string, unknown> = { type: spec.kind === 'enum' ? 'string' : spec.kind };
-  if (spec.kind === 'enum') {
-    e.enum = [...spec.values];
-    if (spec.valueDescriptions) e.enumDescriptions = spec.valueDescriptions;
-  }
-  if (spec.kind === 'integer' || spec.kind === 'number') {
-    e.minimum = spec.min;
-    if (spec.max !== undefined) e.maximum = spec.max;
-  }
   // Settings-editor links (`#reclens.x#`) mean nothing in launch.json: name the setting plainly.
   const description = spec.description.replace(/#(reclens\.[\w.]+)#/g, '$1');
-  e.markdownDescription = `Live runs: ${description} Default: the \`reclens.inference.${key}\` setting.`;
-  return e;
+  return { ...decodingValueSchema(spec), markdownDescription: `Live runs: ${description} Default: the \`reclens.inference.${key}\` setting.` };
 }
 
 /** JSON-schema properties of a `reclens` launch configuration. */

@@ -158,18 +158,24 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
   },
 };
 
+/** The JSON-schema type, values and range of a decoding setting (shared with the launch.json schema, protocol/debug-schema.ts). */
+export function decodingValueSchema(spec: DecodingSpec): Record<string, unknown> {
+  const e: Record<string, unknown> = { type: spec.kind === 'enum' ? 'string' : spec.kind };
+  if (spec.kind === 'enum') {
+    e.enum = [...spec.values];
+    if (spec.valueDescriptions) e.enumDescriptions = spec.valueDescriptions;
+  }
+  if (spec.kind === 'integer' || spec.kind === 'number') {
+    e.minimum = spec.min;
+    if (spec.max !== undefined) e.maximum = spec.max;
+  }
+  return e;
+}
+
 /** The `reclens.inference.*` entries of the decoding settings, from their ranges and descriptions in protocol/inference.ts. */
 function decodingSchema(): Record<string, Record<string, unknown>> {
   const entry = (key: DecodingKey, spec: DecodingSpec): Record<string, unknown> => {
-    const e: Record<string, unknown> = { type: spec.kind === 'enum' ? 'string' : spec.kind };
-    if (spec.kind === 'enum') {
-      e.enum = [...spec.values];
-      if (spec.valueDescriptions) e.enumDescriptions = spec.valueDescriptions;
-    }
-    if (spec.kind === 'integer' || spec.kind === 'number') {
-      e.minimum = spec.min;
-      if (spec.max !== undefined) e.maximum = spec.max;
-    }
+    const e = decodingValueSchema(spec);
     e.default = d.inference[key];
     e[spec.markdown ? 'markdownDescription' : 'description'] = spec.description;
     return e;
