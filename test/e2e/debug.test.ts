@@ -5,7 +5,8 @@
  * to step in an .rtrace and in a benchmark dump, the view following; F5 on
  * demo/traces/u1024.rtrace starts the RecLens debugger, which stops on
  * entry with the current-line decoration on the first stop, F10 moves it,
- * and the Variables view shows a resolved item title.
+ * the Variables view shows a resolved item title, and an open reasoning
+ * graph marks the node stopped on.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -153,12 +154,18 @@ test('F5 on u1024.rtrace stops on entry, F10 steps, the Variables view shows the
     if (await tab.count()) await tab.first().click();
     else await w.openFile('traces/u1024.rtrace');
     await page.locator('.tabs-container .tab.active[aria-label*="u1024.rtrace"]').waitFor();
+    // A reasoning graph open beside the trace marks the node the debugger stops on.
+    await w.runCommand('RecLens: Show Reasoning Graph');
+    const graph = w.webviewFrame();
+    await graph.locator('svg .node').first().waitFor({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'u1024.rtrace' }).first().click();
     await focusEditor(w);
     await page.keyboard.press('F5');
     // Stopped on entry: the first stop is the first history item.
     const first = await eventually(() => stoppedLine(w), (l) => l !== null, 'the current-line decoration after F5', 60_000);
     assert.match(first ?? '', /^h1 /, `stopped on the first stop (h1): ${first}`);
     await page.locator('.debug-toolbar').waitFor({ timeout: 15_000 });
+    await graph.locator('svg .node.highlighted[data-id="h1"]').waitFor({ timeout: 15_000 });
     await w.screenshot('debug-stopped');
     // The Variables view: the stop's item (expanded), its title resolved from the demo's item table.
     const variables = paneRows(w, 'Variables');
@@ -180,6 +187,7 @@ test('F5 on u1024.rtrace stops on entry, F10 steps, the Variables view shows the
     await page.keyboard.press('F10');
     const second = await eventually(() => stoppedLine(w), (l) => l !== null && l !== first, 'the decoration after F10', 30_000);
     assert.match(second ?? '', /^h2 /, `F10 steps to h2: ${second}`);
+    await graph.locator('svg .node.highlighted[data-id="h2"]').waitFor({ timeout: 15_000 });
     console.log(`[e2e] debugger stopped on h1, then h2, after ${elapsed()}`);
     await w.screenshot('debug-f10');
     await page.keyboard.press('Shift+F5');
