@@ -259,6 +259,26 @@ export interface ThinkingSample {
   stop: 'think-end' | 'eos' | 'max-tokens';
 }
 
+/**
+ * A change the user made to a live run, in the order made: one token forced
+ * in place of the model's choice, or typed text replacing the rest of a
+ * step. The sample's `tokens` hold what was forced, at
+ * `index … index + forced.ids.length - 1`; `original` is what the model
+ * had chosen at `index`.
+ */
+export interface Intervention {
+  /** The thinking sample (`ThinkingSample.index`, 0-based). */
+  sample: number;
+  /** Where the forced tokens start in the sample's `tokens` (0-based). */
+  index: number;
+  /** `token`: one token forced (`forced.ids` has one id); `text`: typed text, as the tokenizer encodes it. */
+  kind: 'token' | 'text';
+  /** The token the model chose at `index`, with its log-probability (as `TokenRecord.logprob`). */
+  original: { id: number; text: string; logprob: number };
+  /** The forced token ids and their text. */
+  forced: { ids: number[]; text: string };
+}
+
 /** One code the beam search returned. */
 export interface Candidate {
   /** The code in the grammar's spelling, e.g. `<|sid_begin|><s_a_1><s_b_2><s_c_3><|sid_end|>`. */
@@ -337,6 +357,8 @@ export interface InferenceRecord {
   /** Text of each thinking sample (empty in non-thinking mode). */
   thinking: string[];
   samples: ThinkingSample[];
+  /** What the user forced during a live run, in the order made; absent when nothing was. */
+  interventions?: Intervention[];
   /** In `settings.candidateOrder`; race mode's thinking half first in benchmark order. */
   candidates: Candidate[];
   /** Beams that did not decode to a valid code (unconstrained decoding). */

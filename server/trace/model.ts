@@ -91,6 +91,50 @@ export interface OutlineNode {
   children: OutlineNode[];
 }
 
+/** One generated token of a thinking sample (an `.rtrace` `[tokens thinking-N]` line). */
+export interface GeneratedToken {
+  /** The thinking sample, 0-based (`thinking-1` is 0), as `ThinkingSample.index` in protocol/inference.ts. */
+  sample: number;
+  /** Position in the sample's tokens, 0-based: the line's place in its section, malformed lines counted. */
+  index: number;
+  text: string;
+  /** Log-probability of the token (≤ 0). */
+  logprob: number;
+  /** The recorded top-k alternatives with their probabilities, most probable first. */
+  top: { token: string; prob: number }[];
+  /** The step whose text the token starts in; absent for heading and blank tokens. */
+  step?: string;
+  /**
+   * UTF-16 offset of the token in the text of the sample's raw block
+   * (`[raw thinking-N]`): the tokens' texts add up to it, and a token that
+   * decodes to U+FFFD on its own gets the offset where the sum stood,
+   * resynchronised at the next clean token (placement.ts).
+   */
+  offset: number;
+  /** The token's line in the document. */
+  span?: Span;
+  /** The token's text inside the raw block, when it stands there verbatim (not a U+FFFD piece). */
+  rawSpan?: Span;
+  /** Index into `TraceUnit.interventions` of the intervention that forced this token. */
+  intervention?: number;
+}
+
+/** What the user forced in a live run (`Intervention` in protocol/inference.ts, as a trace records it: ids optional). */
+export interface TraceIntervention {
+  /** The thinking sample, 0-based. */
+  sample: number;
+  /** Where the forced tokens start in the sample's tokens, 0-based. */
+  index: number;
+  /** `token`: one token forced in place of the model's choice; `text`: typed text replacing the rest of a step. */
+  kind: 'token' | 'text';
+  /** The token the model had chosen at `index`. */
+  original: { text: string; logprob: number; id?: number };
+  /** What was forced; its tokens start at `index` of the sample: `ids.length` of them, or one when the ids are not given. */
+  forced: { text: string; ids?: number[] };
+  /** The intervention's line in the document. */
+  span?: Span;
+}
+
 /** One trace inside a document: the whole `.rtrace`, or one sample/record/generation of a dump. */
 export interface TraceUnit {
   /** Sample id, record number or file name. */
@@ -103,6 +147,10 @@ export interface TraceUnit {
   groundTruth?: GroundTruthItem[];
   /** Header fields as written (`user`, `model`, `checkpoint`, `mode`, `decoding`, …), for hovers and titles. */
   header?: Record<string, string>;
+  /** Every generated token of each thinking sample that has a tokens section, by sample then index. */
+  tokens?: GeneratedToken[];
+  /** What the user forced in a live run, in the order made. */
+  interventions?: TraceIntervention[];
 }
 
 /** A benchmark run's metadata: the generation runner's top-level fields of `test_generated.json`. */

@@ -8,6 +8,7 @@ import { CodeList } from '../../items/code-list';
 import type { CodeMatch, Span } from '../../items/types';
 import type { Analysis, AnalyzeContext, GroundTruthItem, Problem, Recommendation, Step, TraceUnit } from '../model';
 import { checkEvidence, type GraphEntry } from './evidence';
+import { traceTokens } from './generated-tokens';
 import { checkSectionOrder, HISTORY_RANK, RECOMMENDATIONS_RANK, resolveLayers, STAGE_RANK, traceLayers } from './layers';
 import { lineNumbers } from './lines';
 import { buildFolds, buildOutline } from './outline';
@@ -70,6 +71,7 @@ function analyze(text: string, ctx: AnalyzeContext): Analysis {
   checkRanks(recs, lineOf, problems);
 
   const trace = buildTrace(text, tree, codes, history, steps, recs, truths);
+  Object.assign(trace, traceTokens(tree, new Set(steps.map((s) => s.node.id)), problems));
   checkHits(trace, codes, problems);
   const title = trace.header?.user ? `user ${trace.header.user}` : 'trace';
   const detail = [trace.header?.model, trace.header?.checkpoint, trace.header?.mode].filter(Boolean).join(' · ');

@@ -2,9 +2,9 @@
  * Writing a `TraceValue` as `.rtrace` text — the inverse of `readTrace`
  * for values in normal form (see `printTrace`).
  */
-import { formatLooseValue, formatNumber } from './scalars';
+import { formatLooseValue, formatNumber, formatShortNumber } from './scalars';
 import { DEFAULT_RAW_DELIMITER, HEADER_KEYS, RTRACE_VERSION, VERSION_DIRECTIVE } from './spec';
-import type { AlternativeValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from './value';
+import type { AlternativeValue, InterventionValue, RecommendationValue, StepValue, TokenValue, TraceHeader, TraceValue } from './value';
 
 /** One line of text: line breaks and surrounding blanks collapse to single spaces. */
 function oneLine(s: string): string {
@@ -44,8 +44,28 @@ function headerLines(h: TraceHeader): string[] {
   return out;
 }
 
+/** `"tok"=0.6 "other"=0.3`: the top-k list of an `alt` line and of a token line. */
+function altList(alts: readonly AlternativeValue[], format: (n: number) => string): string {
+  let out = '';
+  for (const a of alts) out += `${out === '' ? '' : ' '}${JSON.stringify(a.token)}=${format(a.prob)}`;
+  return out;
+}
+
 function altLine(alts: AlternativeValue[]): string {
-  return '  alt ' + alts.map((a) => `${JSON.stringify(a.token)}=${formatNumber(a.prob)}`).join(' ');
+  return '  alt ' + altList(alts, formatNumber);
+}
+
+/** `c1 " dog" -0.105 " dog"=0.9 " cat"=0.05`; the step id is left out for tokens outside every step. */
+function tokenLine(t: TokenValue): string {
+  const head = `${t.step === undefined ? '' : token(t.step) + ' '}${JSON.stringify(t.text)} ${formatShortNumber(t.logprob)}`;
+  return t.top.length > 0 ? `${head} ${altList(t.top, formatShortNumber)}` : head;
+}
+
+/** `thinking-1 37 token " cats" -0.886 id=9245 -> " dogs" ids=1234`. */
+function interventionLine(x: InterventionValue): string {
+  const id = x.original.id === undefined ? '' : ` id=${x.original.id}`;
+  const ids = x.forced.ids === undefined || x.forced.ids.length === 0 ? '' : ` ids=${x.forced.ids.join(',')}`;
+  return `${token(x.label)} ${x.index} ${x.kind} ${JSON.stringify(x.original.text)} ${formatShortNumber(x.original.logprob)}${id} -> ${JSON.stringify(x.forced.text)}${ids}`;
 }
 
 function stepLines(step: StepValue): string[] {
@@ -106,11 +126,19 @@ export function printTrace(value: TraceValue): string {
     out.push('', '[ground-truth]');
     for (const g of value.groundTruth) out.push(withNote(token(g.item), g.note));
   }
+  if (value.interventions && value.interventions.length > 0) {
+    out.push('', '[interventions]');
+    for (const x of value.interventions) out.push(interventionLine(x));
+  }
   for (const raw of value.raw) {
     const d = rawDelimiter(raw.text);
     out.push('', raw.label === undefined ? `[raw <<${d}]` : `[raw ${token(raw.label)} <<${d}]`);
     if (raw.text !== '') out.push(raw.text);
     out.push(d);
+  }
+  for (const section of value.tokens ?? []) {
+    out.push('', section.from === undefined ? `[tokens ${token(section.label)}]` : `[tokens ${token(section.label)} from=${section.from}]`);
+    for (const t of section.tokens) out.push(tokenLine(t));
   }
   return out.join('\n') + '\n';
 }

@@ -24,7 +24,7 @@ function twoWords(text: string): { end: number; first: [number, number]; second:
 }
 
 /** Report a line that does not parse, from column `from` to its end, and keep it as an `invalid` node. */
-function reject(line: SourceLine, from: number, code: string, message: string, problems: Problem[]): InvalidNode {
+export function reject(line: SourceLine, from: number, code: string, message: string, problems: Problem[]): InvalidNode {
   const span = { start: line.start, end: line.start + trimmedLength(line.text) };
   problems.push(problem(line.start + from, span.end, code, message));
   return { kind: 'invalid', lines: [line], span };
@@ -123,8 +123,8 @@ export function addContinuation(step: StepNode, line: SourceLine, problems: Prob
   }
 }
 
-/** Parse `"tok"=0.61 "other"=0.22` from `text[from, end)`. */
-function parseAlternatives(text: string, base: number, from: number, end: number, problems: Problem[]): AltLine {
+/** Parse `"tok"=0.61 "other"=0.22` from `text[from, end)`; `example` shows a whole line in messages. */
+export function parseAlternatives(text: string, base: number, from: number, end: number, problems: Problem[], example = 'alt "cooking"=0.61 "travel"=0.2'): AltLine {
   const tokens: AltToken[] = [];
   let i = from;
   while (i < end) {
@@ -132,7 +132,7 @@ function parseAlternatives(text: string, base: number, from: number, end: number
     const wordEnd = skipWord(text, i, end);
     if (!s || text.charCodeAt(s.end) !== 61) {
       problems.push(
-        problem(base + i, base + wordEnd, 'rtrace/bad-alternative', 'Expected an alternative `"token"=probability` (a JSON string, `=`, a number), e.g. `alt "cooking"=0.61 "travel"=0.2`.'),
+        problem(base + i, base + wordEnd, 'rtrace/bad-alternative', `Expected an alternative \`"token"=probability\` (a JSON string, \`=\`, a number), e.g. \`${example}\`.`),
       );
       i = skipBlanks(text, wordEnd, end);
       continue;

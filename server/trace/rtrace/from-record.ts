@@ -52,9 +52,10 @@ import type { CompiledGrammar } from '../../items/grammar';
 import type { ItemLookup } from '../../items/lookup';
 import { answerEvidence, namedCodes, thinkingSteps, type NamedCode, type ThinkingStep } from '../steps';
 import { printTrace } from './build';
-import { RTRACE_VERSION } from './spec';
-import type { AlternativeValue, DecodingValue, HistoryValue, LayerValue, RawValue, RecommendationValue, StepValue, TraceHeader, TraceValue } from './value';
-import { decodingSpecs, type Candidate, type DecodingKey, type InferenceRecord, type TokenRecord } from '../../../protocol/inference';
+import { placeTokens } from './placement';
+import { RTRACE_VERSION, sampleLabel } from './spec';
+import type { AlternativeValue, DecodingValue, HistoryValue, InterventionValue, LayerValue, RawValue, RecommendationValue, StepValue, TokensValue, TokenValue, TraceHeader, TraceValue } from './value';
+import { decodingSpecs, type Candidate, type DecodingKey, type InferenceRecord, type Intervention, type ThinkingSample, type TokenRecord } from '../../../protocol/inference';
 
 /** What a trace needs besides the record: the code spelling, the layer scheme and, for titles, the items. */
 export interface TraceContext {
@@ -69,18 +70,31 @@ export interface TraceContext {
 const UNCERTAIN = 0.5;
 const ALTS_PER_STEP = 3;
 const NOTE_LENGTH = 120;
-/** How far past the last placed token a token may be found again after U+FFFD pieces. */
-const RESYNC_WINDOW = 8;
 
 /** Rounded half away from zero, so that -0.00005 and 0.00005 mirror each other. */
 const round4 = (x: number): number => (Number.isFinite(x) ? (Math.sign(x) * Math.round(Math.abs(x) * 1e4)) / 1e4 || 0 : x);
+/** Four significant digits: a token's log-probability near 0 and a small alternative's probability keep their information. */
+const sig4 = (x: number): number => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(4)) : x);
+/** A log-probability to 4 significant digits, at most 0 (rounding can leave a hair above); NaN stays NaN. */
+const logprobOf = (x: number): number => {
+  const v = sig4(x);
+  return v >= 0 ? 0 : v;
+};
+/** A probability to 4 significant digits, within [0, 1]; NaN stays NaN. */
+const probOf = (x: number): number => {
+  const v = sig4(x);
+  return v <= 0 ? 0 : v > 1 ? 1 : v;
+};
 
 /** The trace of one inference record. */
 export function traceFromRecord(record: InferenceRecord, ctx: TraceContext): TraceValue {
   const history = record.history.map((h) => ({ ...h, code: fullCode(h.item, ctx.grammar) }));
   const thinking = record.thinking[0] ?? '';
   const drafts = thinkingSteps(thinking, 0, thinking.length, ctx.layers, ctx.grammar, history.map((h) => h.code)).steps;
-  const alternatives = record.samples.length > 0 ? decisionPoints(record.thinking[0] ?? record.samples[0].text, record.samples[0].tokens) : [];
+  const offsets = record.samples.map((x, i) => placeTokens(record.thinking[i] ?? x.text, x.tokens).offsets);
+  const alternatives = record.samples.length > 0 ? decisionPoints(record.samples[0].tokens, offsets[0]) : [];
+  // A sample whose text has no recorded tokens gets no section: an empty one would say it generated none.
+  const sections = record.samples.flatMap((x, i) => (x.tokens.length > 0 || (record.thinking[i] ?? x.text) === '' ? [tokensSection(x, offsets[i], i === 0 ? drafts : [])] : []));
   const layers: LayerValue[] = [];
   for (const d of drafts) {
     let layer = layers[layers.length - 1];
@@ -99,6 +113,8 @@ export function traceFromRecord(record: InferenceRecord, ctx: TraceContext): Tra
     recommendations: record.candidates.map((c, i) => recommendation(record, c, i + 1, drafts, ctx.grammar)),
     groundTruth: record.targets.map((t) => withNote({ item: t.item }, itemNote(ctx.lookup, t.id, fullCode(t.item, ctx.grammar)))),
     raw: rawBlocks(record),
+    ...(sections.length > 0 && { tokens: sections }),
+    ...(record.interventions && record.interventions.length > 0 && { interventions: record.interventions.map(interventionValue) }),
   };
 }
 
@@ -189,32 +205,55 @@ function itemWord(code: string): string {
   return JSON.stringify(code).replace(/\s/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Tokens the model was unsure of, with their offset in the sample text and their top list. */
-function decisionPoints(text: string, tokens: TokenRecord[]): { offset: number; prob: number; list: AlternativeValue[] }[] {
+/** Tokens the model was unsure of, with their offset in the sample text (`offsets`, from `placeTokens`) and their top list. */
+function decisionPoints(tokens: TokenRecord[], offsets: number[]): { offset: number; prob: number; list: AlternativeValue[] }[] {
   const out: { offset: number; prob: number; list: AlternativeValue[] }[] = [];
-  let at = 0;
-  let synced = true;
-  for (const t of tokens) {
-    let offset = at;
-    if (synced && text.startsWith(t.text, at)) at += t.text.length;
-    else if (synced) {
-      // A token that decodes to U+FFFD on its own holds part of a multi-byte character: keep its clean start, then resynchronise.
-      const clean = t.text.split('\uFFFD')[0];
-      if (clean !== '' && text.startsWith(clean, at)) at += clean.length;
-      synced = false;
-    } else if (t.text !== '' && !t.text.includes('\uFFFD')) {
-      const found = text.indexOf(t.text, at);
-      if (found >= 0 && found - at <= RESYNC_WINDOW) {
-        offset = found;
-        at = found + t.text.length;
-        synced = true;
-      }
-    }
+  tokens.forEach((t, k) => {
     const prob = Math.exp(t.logprob);
-    if (!(prob < UNCERTAIN)) continue;
+    if (!(prob < UNCERTAIN)) return;
     const list = t.top.map((a) => ({ token: a.text, prob: round4(a.prob) })).filter((a) => a.prob > 0 || a.token === t.text);
     if (!t.top.some((a) => a.id === t.id)) list.push({ token: t.text, prob: round4(prob) });
-    out.push({ offset, prob, list });
-  }
+    out.push({ offset: offsets[k], prob, list });
+  });
   return out;
+}
+
+/**
+ * Every token of one thinking sample: its text, log-probability (≤ 0, 4
+ * significant digits), recorded top list (probabilities in [0, 1], 4
+ * significant digits) and the step it starts in (`steps` are those of
+ * sample 1; later samples have none). `from` skips the opening the model
+ * wrote itself, which the raw block holds before the tokens' text.
+ */
+function tokensSection(sample: ThinkingSample, offsets: number[], steps: ThinkingStep[]): TokensValue {
+  const sorted = [...steps].sort((a, b) => a.span.start - b.span.start);
+  const stepAt = (offset: number): string | undefined => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].span.start <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const s = sorted[lo - 1];
+    return s && offset < s.span.end ? s.id : undefined;
+  };
+  const tokens = sample.tokens.map((t, k): TokenValue => {
+    const value: TokenValue = { text: t.text, logprob: logprobOf(t.logprob), top: t.top.map((a) => ({ token: a.text, prob: probOf(a.prob) })) };
+    const step = stepAt(offsets[k]);
+    return step === undefined ? value : { step, ...value };
+  });
+  const label = sampleLabel(sample.index);
+  return sample.opening === '' ? { label, tokens } : { label, from: sample.opening.length, tokens };
+}
+
+/** An intervention of the record as the trace writes it. */
+function interventionValue(x: Intervention): InterventionValue {
+  return {
+    label: sampleLabel(x.sample),
+    index: x.index,
+    kind: x.kind,
+    original: { text: x.original.text, logprob: logprobOf(x.original.logprob), id: x.original.id },
+    forced: { text: x.forced.text, ids: [...x.forced.ids] },
+  };
 }

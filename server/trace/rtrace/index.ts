@@ -6,4 +6,5 @@ export { RTRACE_VERSION } from './spec';
 export { parseRtraceSyntax } from './syntax';
 export type { RtraceSyntax } from './tree';
 export { readTrace, traceValueOf } from './value';
-export type { TraceValue, TraceHeader, HistoryValue, StepValue, LayerValue, RecommendationValue, GroundTruthValue, RawValue, AlternativeValue } from './value';
+export type { TraceValue, TraceHeader, HistoryValue, StepValue, LayerValue, RecommendationValue, GroundTruthValue, RawValue, AlternativeValue, TokensValue, TokenValue, InterventionValue } from './value';
+export { placeTokens, type Placement } from './placement';

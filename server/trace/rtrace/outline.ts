@@ -31,12 +31,19 @@ function entryNode(n: Node): OutlineNode | undefined {
     }
     case 'truth':
       return leaf(n.item, 'item', n.span, n.itemSpan, n.note);
+    case 'intervention':
+      return leaf(`${n.label} #${n.index}`, 'item', n.span, n.labelSpan, short(`${n.interventionKind}: ${JSON.stringify(n.original.text)} → ${JSON.stringify(n.forced.text)}`));
     default:
       return undefined;
   }
 }
 
 function sectionNode(s: Section, spec: LayerSpec | undefined): OutlineNode {
+  // Thousands of token lines are one entry: the section, with their count.
+  if (s.kind === 'tokens') {
+    const count = s.body.reduce((k, n) => (n.kind === 'token' || n.kind === 'invalid' ? k + 1 : k), 0);
+    return { name: `tokens ${s.label ?? ''}`, detail: `${count} ${count === 1 ? 'token' : 'tokens'}`, kind: 'section', span: s.span, selectionSpan: s.headSpan, children: [] };
+  }
   const children = s.body.map(entryNode).filter((c): c is OutlineNode => c !== undefined);
   if (s.kind === 'layer') return { name: s.name ?? 'layer', detail: spec ? spec.stage : 'unknown layer', kind: 'layer', span: s.span, selectionSpan: s.nameSpan ?? s.headSpan, children };
   const name = s.kind === 'raw' ? (s.label ? `raw ${s.label}` : 'raw') : s.kind === 'unknown' ? s.head.text.trim() : s.kind;
@@ -60,7 +67,7 @@ export function buildOutline(tree: RtraceSyntax, textLength: number, layerOf: (s
   return [trace];
 }
 
-/** Folding ranges: the header, each section, multi-line steps, and runs of comment lines. */
+/** Folding ranges: the header, each section (a tokens section folds whole), multi-line steps, and runs of comment lines. */
 export function buildFolds(tree: RtraceSyntax): Span[] {
   const folds: Span[] = [];
   const content = tree.prologue.filter((n) => n.kind !== 'blank');

@@ -31,6 +31,14 @@ export function formatNumber(n: number): string {
   return String(n);
 }
 
+/** Like `formatNumber`, in exponent notation when that is shorter (`4.751e-6`, not `0.000004751`): for token lines, thousands per file. */
+export function formatShortNumber(n: number): string {
+  const plain = formatNumber(n);
+  if (!Number.isFinite(n) || n === 0) return plain;
+  const exp = n.toExponential();
+  return exp.length < plain.length ? exp : plain;
+}
+
 /** A typed value read from a token, or a message saying what was expected. */
 export type ScalarResult = { ok: true; value: number | boolean } | { ok: false; expected: string };
 
@@ -74,13 +82,21 @@ export function formatLooseValue(v: string | number | boolean): string {
 export function readJsonString(text: string, i: number, end = text.length): { value: string; end: number } | undefined {
   if (text.charCodeAt(i) !== 34) return undefined;
   let j = i + 1;
+  let plain = true;
   while (j < end) {
     const c = text.charCodeAt(j);
-    if (c === 92) j += 2;
-    else if (c === 34) break;
-    else j++;
+    if (c === 92) {
+      plain = false;
+      j += 2;
+    } else if (c === 34) break;
+    else {
+      if (c < 32) plain = false;
+      j++;
+    }
   }
   if (j >= end) return undefined;
+  // Most strings have no escapes: slicing them keeps token sections of thousands of lines cheap.
+  if (plain) return { value: text.slice(i + 1, j), end: j + 1 };
   try {
     const value: unknown = JSON.parse(text.slice(i, j + 1));
     return typeof value === 'string' ? { value, end: j + 1 } : undefined;

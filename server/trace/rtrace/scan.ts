@@ -12,7 +12,7 @@ import { problem } from './problem';
 import type { Node, RtraceSyntax } from './tree';
 
 function scannable(node: Node): boolean {
-  return node.kind !== 'blank' && node.kind !== 'comment' && node.kind !== 'version' && node.kind !== 'field';
+  return node.kind !== 'blank' && node.kind !== 'comment' && node.kind !== 'version' && node.kind !== 'field' && node.kind !== 'token' && node.kind !== 'intervention';
 }
 
 /** The document ranges to scan, adjacent lines merged so that a file costs few `scanCodes` calls. */

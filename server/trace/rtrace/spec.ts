@@ -4,7 +4,7 @@
  * The parser, the printer and the checks all read it from here.
  */
 
-import { INFERENCE_BRANCHES, INFERENCE_MODES, type Branch, type InferenceMode } from '../../../protocol/inference';
+import { INFERENCE_BRANCHES, INFERENCE_MODES, type Branch, type InferenceMode, type Intervention } from '../../../protocol/inference';
 
 /** The format version this reader understands and the printer writes. */
 export const RTRACE_VERSION = 1;
@@ -43,8 +43,8 @@ export const DECODING_KEYS: Readonly<Record<string, ScalarType>> = {
   filter_seen: 'boolean',
 };
 
-/** Section kinds, written `[history]`, `[layer NAME]`, `[recommendations]`, `[ground-truth]`, `[raw LABEL <<END]`. */
-export const SECTION_KINDS = ['history', 'layer', 'recommendations', 'ground-truth', 'raw'] as const;
+/** Section kinds, written `[history]`, `[layer NAME]`, `[recommendations]`, `[ground-truth]`, `[interventions]`, `[raw LABEL <<END]`, `[tokens thinking-N]`. */
+export const SECTION_KINDS = ['history', 'layer', 'recommendations', 'ground-truth', 'interventions', 'raw', 'tokens'] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
 /** Which branch of a race-mode decode produced a recommendation. */
@@ -61,6 +61,24 @@ export const REC_ATTRS: Readonly<Record<string, ScalarType | 'branch'>> = {
 
 /** Flags of a recommendation line: `hit` / `miss` (in the ground truth or not; one of them at most) and `seen` (already in the user's history). */
 export const REC_FLAGS = ['hit', 'miss', 'seen'] as const;
+
+/** The raw-block label of thinking sample N (1-based), which `[tokens thinking-N]` and interventions name. */
+export const SAMPLE_LABEL = /^thinking-([1-9][0-9]*)$/;
+
+/** The label of the 0-based thinking sample `sample`. */
+export function sampleLabel(sample: number): string {
+  return `thinking-${sample + 1}`;
+}
+
+/** The 0-based thinking sample a label names, or undefined. */
+export function labelSample(label: string): number | undefined {
+  const m = SAMPLE_LABEL.exec(label);
+  return m ? Number(m[1]) - 1 : undefined;
+}
+
+/** What an intervention forced: one token in place of the model's choice, or typed text. */
+export type InterventionKind = Intervention['kind'];
+export const INTERVENTION_KINDS: readonly InterventionKind[] = ['token', 'text'];
 
 /** A step or history id: letters then digits (`p1`, `c12`, `h3`). */
 export const ID_PATTERN = /^[A-Za-z]+[0-9]+$/;

@@ -8,7 +8,8 @@ import { addContinuation, parseHistoryLine, parseRecLine, parseStepHead, parseTr
 import { isVersionLine, parseFieldLine, parseVersionLine } from './header';
 import { splitLines, trimmedLength, type SourceLine } from './lines';
 import { listNames, problem } from './problem';
-import { RTRACE_VERSION, SECTION_KINDS, VERSION_DIRECTIVE } from './spec';
+import { labelSample, RTRACE_VERSION, SECTION_KINDS, VERSION_DIRECTIVE } from './spec';
+import { parseInterventionLine, parseTokenLine } from './token-entries';
 import type { Node, RtraceSyntax, Section, StepNode } from './tree';
 
 const DELIMITER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -103,6 +104,8 @@ function parseSection(lines: SourceLine[], i: number, sections: Section[], probl
       } else node = parseStepHead(line, problems);
     } else if (section.kind === 'history') node = parseHistoryLine(line, problems);
     else if (section.kind === 'recommendations') node = parseRecLine(line, problems);
+    else if (section.kind === 'tokens') node = parseTokenLine(line, problems);
+    else if (section.kind === 'interventions') node = parseInterventionLine(line, problems);
     else node = parseTruthLine(line);
     lastStep = node.kind === 'step' ? node : undefined;
     section.body.push(node);
@@ -131,6 +134,7 @@ function parseSectionHead(head: SourceLine, problems: Problem[]): Section {
     case 'history':
     case 'recommendations':
     case 'ground-truth':
+    case 'interventions':
       if (words.length > 1) return fail(`\`[${kind}]\` takes no arguments.`);
       section.kind = kind;
       return section;
@@ -154,8 +158,21 @@ function parseSectionHead(head: SourceLine, problems: Problem[]): Section {
       if (words.length === 3) section.label = words[1];
       return section;
     }
+    case 'tokens': {
+      const label = words[1] ?? '';
+      const sample = labelSample(label);
+      const from = words.length === 3 && /^from=[0-9]+$/.test(words[2]) ? Number(words[2].slice(5)) : undefined;
+      if (sample === undefined || words.length > 3 || (words.length === 3 && from === undefined)) {
+        return fail('A tokens section head is `[tokens thinking-N]`, naming the raw block `[raw thinking-N <<END]` whose text the tokens make up, optionally followed by `from=K`: the offset in that text where the first token starts.');
+      }
+      section.kind = 'tokens';
+      section.label = label;
+      section.sample = sample;
+      if (from !== undefined) section.from = from;
+      return section;
+    }
   }
-  const known = listNames(SECTION_KINDS.map((k) => (k === 'layer' ? 'layer NAME' : k === 'raw' ? 'raw <<END' : k)));
+  const known = listNames(SECTION_KINDS.map((k) => (k === 'layer' ? 'layer NAME' : k === 'raw' ? 'raw <<END' : k === 'tokens' ? 'tokens thinking-N' : k)));
   const hint = kind === 'ground_truth' || kind === 'truth' ? ' Write `[ground-truth]`.' : kind ? ` If \`${kind}\` is a layer, write \`[layer ${inner.trim()}]\`.` : '';
   return fail(`Unknown section \`[${inner}]\`.${hint} Sections are ${known}.`);
 }

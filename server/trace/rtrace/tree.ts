@@ -8,7 +8,7 @@
 import type { Span } from '../../items/types';
 import type { Problem } from '../model';
 import type { SourceLine } from './lines';
-import type { Branch, Mode, SectionKind } from './spec';
+import type { Branch, InterventionKind, Mode, SectionKind } from './spec';
 
 /** A step or history id written in an evidence list. */
 export interface Ref {
@@ -138,6 +138,35 @@ export interface RawTextNode extends NodeBase {
   text: string;
 }
 
+/** A line of a `[tokens thinking-N]` section: `c1 "text" -0.105 "text"=0.9 "other"=0.05`. */
+export interface TokenNode extends NodeBase {
+  kind: 'token';
+  /** The step the token starts in, when the line names one. */
+  step?: string;
+  stepSpan?: Span;
+  text: string;
+  /** The JSON string literal of the text. */
+  textSpan: Span;
+  logprob: number;
+  /** The recorded top-k alternatives, most probable first. */
+  top: AltToken[];
+}
+
+/** A line of `[interventions]`: `thinking-1 37 token "cats" -0.886 id=9245 -> "dogs" ids=1234`. */
+export interface InterventionNode extends NodeBase {
+  kind: 'intervention';
+  /** The raw-block label of the sample, `thinking-N`. */
+  label: string;
+  labelSpan: Span;
+  /** The 0-based thinking sample the label names. */
+  sample: number;
+  /** Position of the forced token(s) in the sample's tokens, 0-based. */
+  index: number;
+  interventionKind: InterventionKind;
+  original: { text: string; logprob: number; id?: number; span: Span };
+  forced: { text: string; ids?: number[]; span: Span };
+}
+
 export type Node =
   | BlankNode
   | CommentNode
@@ -149,7 +178,9 @@ export type Node =
   | HistoryNode
   | RecNode
   | TruthNode
-  | RawTextNode;
+  | RawTextNode
+  | TokenNode
+  | InterventionNode;
 
 /** A `[...]` section: its head line, its body, and for a raw block the closing delimiter line. */
 export interface Section {
@@ -164,6 +195,10 @@ export interface Section {
   label?: string;
   /** Delimiter of `[raw <<END]`. */
   delimiter?: string;
+  /** `[tokens thinking-N]`: the 0-based sample the label names (the label is in `label`). */
+  sample?: number;
+  /** `[tokens thinking-N from=K]`: where the tokens start in the raw block's text (0 when not given). */
+  from?: number;
   body: Node[];
   /** The delimiter line closing a raw block; absent when the block runs to the end of the file. */
   close?: SourceLine;

@@ -4,7 +4,7 @@
  */
 import type { TraceHeader } from '../../../protocol/messages';
 import type { Problem } from '../model';
-import type { Branch } from './spec';
+import type { Branch, InterventionKind } from './spec';
 import { parseRtraceSyntax } from './syntax';
 import type { RtraceSyntax } from './tree';
 
@@ -70,6 +70,39 @@ export interface RawValue {
   text: string;
 }
 
+/** One generated token of a thinking sample: a line of `[tokens thinking-N]`. */
+export interface TokenValue {
+  /** The step whose text the token starts in; absent for heading and blank tokens. */
+  step?: string;
+  text: string;
+  /** Log-probability of the token (≤ 0, `-Infinity` allowed). */
+  logprob: number;
+  /** The recorded top-k alternatives, most probable first; the chosen token is among them when it made the top k. */
+  top: AlternativeValue[];
+}
+
+/** A `[tokens thinking-N]` section: every token of one thinking sample, in order. */
+export interface TokensValue {
+  /** The raw block the tokens make up: `thinking-N`. */
+  label: string;
+  /** Where the first token starts in the raw block's text, when not at 0 (after an opening the model wrote itself, `<think>\n`). */
+  from?: number;
+  tokens: TokenValue[];
+}
+
+/** A line of `[interventions]`: what the user forced in a live run (`Intervention` in protocol/inference.ts). */
+export interface InterventionValue {
+  /** The sample's raw block: `thinking-N`. */
+  label: string;
+  /** Position of the forced token(s) in the sample's tokens, 0-based. */
+  index: number;
+  kind: InterventionKind;
+  /** The token the model had chosen at `index`. */
+  original: { text: string; logprob: number; id?: number };
+  /** What was forced in its place. */
+  forced: { text: string; ids?: number[] };
+}
+
 /** A whole trace document as a value. */
 export interface TraceValue {
   version: number;
@@ -79,6 +112,10 @@ export interface TraceValue {
   recommendations: RecommendationValue[];
   groundTruth: GroundTruthValue[];
   raw: RawValue[];
+  /** One entry per `[tokens thinking-N]` section; absent when there are none. */
+  tokens?: TokensValue[];
+  /** The `[interventions]` lines; absent when there are none. */
+  interventions?: InterventionValue[];
 }
 
 const STRING_KEYS = ['user', 'sample', 'model', 'checkpoint', 'task', 'level', 'domain', 'layers', 'provider', 'created', 'source'] as const;
@@ -114,7 +151,13 @@ export function traceValueOf(tree: RtraceSyntax): TraceValue {
     for (const n of s.body) {
       if (n.kind === 'history') value.history.push(n.note === undefined ? { id: n.id, item: n.item } : { id: n.id, item: n.item, note: n.note });
       else if (n.kind === 'truth') value.groundTruth.push(n.note === undefined ? { item: n.item } : { item: n.item, note: n.note });
-      else if (n.kind === 'rec') {
+      else if (n.kind === 'intervention') {
+        const original: InterventionValue['original'] = { text: n.original.text, logprob: n.original.logprob };
+        if (n.original.id !== undefined) original.id = n.original.id;
+        const forced: InterventionValue['forced'] = { text: n.forced.text };
+        if (n.forced.ids !== undefined) forced.ids = n.forced.ids;
+        (value.interventions ??= []).push({ label: n.label, index: n.index, kind: n.interventionKind, original, forced });
+      } else if (n.kind === 'rec') {
         const r: RecommendationValue = { rank: n.rank, item: n.item, evidence: n.evidence.map((e) => e.id) };
         if (n.score !== undefined) r.score = n.score;
         if (n.prob !== undefined) r.prob = n.prob;
@@ -124,6 +167,15 @@ export function traceValueOf(tree: RtraceSyntax): TraceValue {
         if (n.seen) r.seen = true;
         value.recommendations.push(r);
       }
+    }
+    if (s.kind === 'tokens') {
+      const tokens: TokenValue[] = [];
+      for (const n of s.body) {
+        if (n.kind !== 'token') continue;
+        const t: TokenValue = { text: n.text, logprob: n.logprob, top: n.top.map((a) => ({ token: a.token, prob: a.prob })) };
+        tokens.push(n.step === undefined ? t : { step: n.step, ...t });
+      }
+      (value.tokens ??= []).push(s.from === undefined ? { label: s.label ?? '', tokens } : { label: s.label ?? '', from: s.from, tokens });
     }
     if (s.kind === 'raw') {
       const body = s.body[0];
