@@ -6,14 +6,15 @@
  * demo/traces/u1024.rtrace starts the RecLens debugger, which stops on
  * entry with the current-line decoration on the first stop, F10 moves it,
  * the Variables view shows a resolved item title, and an open reasoning
- * graph marks the node stopped on.
+ * graph marks the node stopped on; configurations that cannot start (a
+ * missing file, a value out of range) say why.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { withLog } from './editor-helpers';
+import { chooseRow, demoCopyWorkbench, notificationText, withLog } from './editor-helpers';
 import { demoDir, elapsed, eventually, repoRoot, sharedWorkbench, type Workbench } from './harness';
 
 const traceLines = fs.readFileSync(path.join(demoDir, 'traces', 'u1024.rtrace'), 'utf8').split('\n');
@@ -192,5 +193,42 @@ test('F5 on u1024.rtrace stops on entry, F10 steps, the Variables view shows the
     await w.screenshot('debug-f10');
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15_000 });
+  });
+});
+
+describe('launch configurations that cannot start say why', () => {
+  const demo = demoCopyWorkbench({
+    open: 'traces/u1024.rtrace',
+    prepare: (dir) => {
+      fs.writeFileSync(
+        path.join(dir, '.vscode', 'launch.json'),
+        JSON.stringify({
+          version: '0.2.0',
+          configurations: [
+            { type: 'reclens', request: 'launch', name: 'Missing trace', trace: 'traces/missing.rtrace' },
+            { type: 'reclens', request: 'launch', name: 'Live, no such model', user: 'u0001', model: 'models/none', topP: 3 },
+          ],
+        }),
+      );
+    },
+  });
+  const w = demo.workbench;
+
+  test('a missing trace file and a live run with a missing model and a value out of range are refused before the adapter starts', { timeout: 120_000 }, async () => {
+    await withLog(w(), 'debug-refused', async () => {
+      const { page } = w();
+      await focusEditor(w());
+      await page.keyboard.press('F5');
+      const missing = await notificationText(w(), /cannot start debugging/);
+      assert.match(missing, /trace file not found: .*missing\.rtrace \("trace": "traces\/missing\.rtrace" resolved against /, missing);
+      await w().runCommand('Notifications: Clear All Notifications');
+      await w().runCommand('Debug: Select and Start Debugging');
+      await chooseRow(w(), 'Live, no such model');
+      const live = await notificationText(w(), /cannot start debugging/);
+      assert.match(live, /model folder not found: .*models\/none/, live);
+      assert.match(live, /"topP" must be a number from 0 to 1 \(got 3\)/, live);
+      assert.equal(await page.locator('.debug-toolbar').isVisible(), false, 'no session started');
+      await w().screenshot('debug-refused');
+    });
   });
 });
