@@ -460,6 +460,59 @@ test('alternatives: tokens that decode to U+FFFD alone do not shift the later to
   );
 });
 
+test('every token of every sample is written with its step, log-probability and top list; an opening is skipped; interventions are written', () => {
+  const thinking = 'Perception:\n- alpha beta\n\nCognition:\n- zeta eta';
+  const tokens = tokensFor(thinking, { beta: [0.3, ['two']], eta: [0.25, ['theta', 'iota']] });
+  // Rounding leaves a log-probability a hair above 0 and a probability a hair above 1: written as 0 and 1.
+  tokens[0] = { ...tokens[0], logprob: 1e-9, top: [{ id: 0, text: 'Perception:', prob: 1.0000001 }, { id: 7, text: 'Notes:', prob: 0.000012345678 }] };
+  const second = tokensFor('Second sample.', {});
+  const rec = record(thinking, {
+    thinking: [thinking, 'Second sample.', 'Unrecorded.'],
+    samples: [
+      { index: 0, opening: '', text: thinking, tokens, stop: 'think-end' },
+      { index: 1, opening: '<think>\n', text: 'Second sample.', tokens: second, stop: 'think-end' },
+      { index: 2, opening: '', text: 'Unrecorded.', tokens: [], stop: 'think-end' },
+    ],
+    settings: { ...defaultDecoding, thinkingSamples: 3 },
+    interventions: [
+      { sample: 0, index: 4, kind: 'token', original: { id: 77, text: 'gamma', logprob: -0.91629073 }, forced: { ids: [4], text: 'beta' } },
+      { sample: 1, index: 2, kind: 'text', original: { id: 78, text: 'thing', logprob: -2.3 }, forced: { ids: [2], text: 'sample.' } },
+    ],
+  });
+  const { value, text, analysis } = check(rec);
+  assert.deepEqual(
+    value.tokens?.map((t) => [t.label, t.from, t.tokens.length]),
+    [
+      ['thinking-1', undefined, tokens.length],
+      ['thinking-2', 8, second.length],
+    ],
+    'a sample without recorded tokens gets no section',
+  );
+  const first = value.tokens![0].tokens;
+  assert.deepEqual(first[0], { text: 'Perception:', logprob: 0, top: [{ token: 'Perception:', prob: 1 }, { token: 'Notes:', prob: 0.00001235 }] });
+  assert.deepEqual(
+    first.map((t) => `${t.step ?? '-'}:${t.text}`),
+    ['-:Perception:', '-:\n', '-:-', '-: ', 'p1:alpha', 'p1: ', 'p1:beta', '-:\n\n', '-:Cognition:', '-:\n', '-:-', '-: ', 'c1:zeta', 'c1: ', 'c1:eta'],
+  );
+  assert.deepEqual(first[6], { step: 'p1', text: 'beta', logprob: -1.204, top: [{ token: 'beta', prob: 0.3 }, { token: 'two', prob: 0.35 }].sort((a, b) => b.prob - a.prob) });
+  assert.ok(value.tokens![1].tokens.every((t) => t.step === undefined), 'later samples have no steps');
+  assert.match(text, /\n\[tokens thinking-2 from=8\]\n"Second" -0\.1054 "Second"=0\.9\n" " -0\.1054 " "=0\.9\n/);
+  assert.match(text, /\n\[interventions\]\nthinking-1 4 token "gamma" -0\.9163 id=77 -> "beta" ids=4\nthinking-2 2 text "thing" -2\.3 id=78 -> "sample\." ids=2\n/);
+  const placed = analysis.traces[0].tokens ?? [];
+  assert.deepEqual(
+    placed.filter((t) => t.sample === 1).map((t) => [t.offset, t.text, t.intervention]),
+    [
+      [8, 'Second', undefined],
+      [14, ' ', undefined],
+      [15, 'sample.', 1],
+    ],
+  );
+  assert.equal(placed.find((t) => t.sample === 0 && t.index === 4)?.intervention, 0);
+
+  const empty = check(record('', { samples: [{ index: 0, text: '', opening: '', tokens: [], stop: 'max-tokens' }] })).value;
+  assert.deepEqual(empty.tokens, [{ label: 'thinking-1', tokens: [] }], 'an empty sample has an empty section');
+});
+
 test('a custom scheme writes its own layer names; the preamble is a step of the generic thinking layer, which reads back in any scheme', () => {
   const layers: LayerSpec[] = [
     { name: 'seen', stage: 'perception', markers: ['Perception'] },
