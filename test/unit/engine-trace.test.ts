@@ -474,6 +474,7 @@ test('every token of every sample is written with its step, log-probability and 
       { index: 2, opening: '', text: 'Unrecorded.', tokens: [], stop: 'think-end' },
     ],
     settings: { ...defaultDecoding, thinkingSamples: 3 },
+    candidates: [candidate([1, 2, 5], -0.51234, 1, { hit: true, stepLogprobs: [-0.0100004, -0.5, -0.00234] })],
     interventions: [
       { sample: 0, index: 4, kind: 'token', original: { id: 77, text: 'gamma', logprob: -0.91629073 }, forced: { ids: [4], text: 'beta' } },
       { sample: 1, index: 2, kind: 'text', original: { id: 78, text: 'thing', logprob: -2.3 }, forced: { ids: [2], text: 'sample.' } },
@@ -508,6 +509,9 @@ test('every token of every sample is written with its step, log-probability and 
     ],
   );
   assert.equal(placed.find((t) => t.sample === 0 && t.index === 4)?.intervention, 0);
+
+  assert.deepEqual(value.recommendations[0].logprobs, [-0.01, -0.5, -0.0023], 'the code stage: per-level log-probabilities');
+  assert.match(text, /^1 \S+ score=-0\.5123 logprobs=-0\.01,-0\.5,-0\.0023 beam=1 hit <- /m);
 
   const empty = check(record('', { samples: [{ index: 0, text: '', opening: '', tokens: [], stop: 'max-tokens' }] })).value;
   assert.deepEqual(empty.tokens, [{ label: 'thinking-1', tokens: [] }], 'an empty sample has an empty section');

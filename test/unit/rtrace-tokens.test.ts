@@ -266,6 +266,19 @@ test('hostile input never throws: huge sections, broken strings, NaN, huge numbe
   assert.doesNotThrow(() => parseRtraceSyntax('%rtrace 1\n[tokens thinking-1]\n"' + '\\"'.repeat(50_000)));
 });
 
+test('a recommendation records the log-probability of each level of its code', () => {
+  const v: TraceValue = { ...value(), recommendations: [{ rank: 1, item: '<s_a_1><s_b_2><s_c_3>', score: -0.52, logprobs: [-0.01, -0.5, -0.01], beam: 1, evidence: [] }] };
+  const text = printTrace(v);
+  assert.match(text, /\n1 <s_a_1><s_b_2><s_c_3> score=-0\.52 logprobs=-0\.01,-0\.5,-0\.01 beam=1\n/);
+  assert.deepEqual(readTrace(text).value, v);
+  const bad = '%rtrace 1\n[recommendations]\n1 <s_a_1> logprobs=-0.1,,x\n2 <s_a_2> logprobs=\n3 <s_a_3> constructor=1\n';
+  assert.deepEqual(found(bad, readTrace(bad)), [
+    ['rtrace/bad-value', '-0.1,,x'],
+    ['rtrace/bad-value', 'logprobs='],
+    ['rtrace/bad-recommendation', 'constructor=1'],
+  ]);
+});
+
 /** A thinking of `n` tokens with a top-`k` list each, in the writer's layout. */
 function bigTrace(n: number, k: number): string {
   const words = ['The', ' user', ' watched', ' 狗', ' videos', ',', ' "so"', '\n- ', ' next', ' <s_a_12>'];

@@ -87,6 +87,7 @@ function stepLines(step: StepValue): string[] {
 function recLine(r: RecommendationValue): string {
   const parts = [String(r.rank), token(r.item)];
   if (r.score !== undefined) parts.push('score=' + formatNumber(r.score));
+  if (r.logprobs !== undefined && r.logprobs.length > 0) parts.push('logprobs=' + r.logprobs.map(formatNumber).join(','));
   if (r.prob !== undefined) parts.push('prob=' + formatNumber(r.prob));
   if (r.beam !== undefined) parts.push('beam=' + String(r.beam));
   if (r.branch !== undefined) parts.push('branch=' + r.branch);

@@ -6,7 +6,7 @@
 import type { Problem } from '../model';
 import { skipBlanks, skipWord, trimmedLength, type SourceLine } from './lines';
 import { listNames, problem } from './problem';
-import { parseScalar, readJsonString } from './scalars';
+import { parseNumber, parseScalar, readJsonString } from './scalars';
 import { BRANCHES, ID_PATTERN, REC_ATTRS, REC_FLAGS, type Branch } from './spec';
 import type { AltLine, AltToken, HistoryNode, InvalidNode, RecNode, Ref, StepNode, TruthNode } from './tree';
 
@@ -175,7 +175,7 @@ export function parseHistoryLine(line: SourceLine, problems: Problem[]): History
   return node;
 }
 
-/** Parse a recommendation line `RANK ITEM [score=N] [prob=N] [beam=N] [branch=B] [hit|miss] [seen] [<- refs]`. */
+/** Parse a recommendation line `RANK ITEM [score=N] [logprobs=N,N,…] [prob=N] [beam=N] [branch=B] [hit|miss] [seen] [<- refs]`. */
 export function parseRecLine(line: SourceLine, problems: Problem[]): RecNode | InvalidNode {
   const { text, start } = line;
   const {
@@ -185,7 +185,7 @@ export function parseRecLine(line: SourceLine, problems: Problem[]): RecNode | I
   } = twoWords(text);
   const rankText = text.slice(rankStart, rankEnd);
   if (!/^[0-9]+$/.test(rankText) || Number(rankText) < 1 || itemStart === itemEnd) {
-    const message = 'A recommendation line is the rank (1, 2, …), the item (its itemic code), then optional `score=…`, `prob=…`, `beam=…`, `branch=…`, `hit` or `miss`, `seen`, and evidence `<- r1`.';
+    const message = 'A recommendation line is the rank (1, 2, …), the item (its itemic code), then optional `score=…`, `logprobs=…`, `prob=…`, `beam=…`, `branch=…`, `hit` or `miss`, `seen`, and evidence `<- r1`.';
     return reject(line, rankStart, 'rtrace/bad-recommendation', message, problems);
   }
   const node: RecNode = {
@@ -224,7 +224,8 @@ function readRecAttr(node: RecNode, word: string, at: number, problems: Problem[
   }
   const eq = word.indexOf('=');
   const key = eq > 0 ? word.slice(0, eq) : '';
-  const type = REC_ATTRS[key];
+  // Own keys only: `constructor=1` is an unknown attribute, not Object's.
+  const type = Object.prototype.hasOwnProperty.call(REC_ATTRS, key) ? REC_ATTRS[key] : undefined;
   if (type === undefined) {
     const what = eq > 0 ? `Unknown attribute \`${key}\`` : `Unexpected \`${word}\``;
     problems.push(problem(at, at + word.length, 'rtrace/bad-recommendation', `${what}; a recommendation takes ${listNames([...Object.keys(REC_ATTRS).map((k) => k + '=…'), ...REC_FLAGS])}, then evidence \`<- r1\`.`));
@@ -232,6 +233,12 @@ function readRecAttr(node: RecNode, word: string, at: number, problems: Problem[
   }
   const token = word.slice(eq + 1);
   const vs = at + eq + 1;
+  if (type === 'numbers') {
+    const values = token.split(',').map(parseNumber);
+    if (values.every((v): v is number => v !== undefined)) node.logprobs = values;
+    else problems.push(problem(token === '' ? at : vs, at + word.length, 'rtrace/bad-value', `\`${key}\` is a list of numbers separated by commas, one log-probability per level of the code (\`logprobs=-0.01,-0.4,-0.02\`); found \`${token}\`.`));
+    return;
+  }
   if (type === 'branch') {
     if ((BRANCHES as readonly string[]).includes(token)) node.branch = token as Branch;
     else problems.push(problem(vs, at + word.length, 'rtrace/bad-value', `\`branch\` must be ${listNames(BRANCHES)}.`));

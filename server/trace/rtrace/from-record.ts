@@ -191,6 +191,8 @@ function fullCode(text: string, grammar: CompiledGrammar): NamedCode | undefined
 
 function recommendation(record: InferenceRecord, c: Candidate, rank: number, drafts: ThinkingStep[], grammar: CompiledGrammar): RecommendationValue {
   const r: RecommendationValue = { rank, item: itemWord(c.code), score: round4(c.logprob), beam: c.beam, evidence: [] };
+  // Per level, so that a reader (the debugger stepping through the code stage) sees where the beam was unsure.
+  if (c.stepLogprobs.length > 0) r.logprobs = c.stepLogprobs.map(round4);
   if (record.mode === 'race') r.branch = c.branch;
   if (record.targets.length > 0) r.hit = c.hit ?? false;
   if (c.seen) r.seen = true;

@@ -51,9 +51,10 @@ export type SectionKind = (typeof SECTION_KINDS)[number];
 export const BRANCHES = INFERENCE_BRANCHES;
 export type { Branch };
 
-/** Attributes of a recommendation line (`score=-0.42`), besides the flags (`REC_FLAGS`). */
-export const REC_ATTRS: Readonly<Record<string, ScalarType | 'branch'>> = {
+/** Attributes of a recommendation line (`score=-0.42`, `logprobs=-0.01,-0.4,-0.01`: numbers separated by commas), besides the flags (`REC_FLAGS`). */
+export const REC_ATTRS: Readonly<Record<string, ScalarType | 'branch' | 'numbers'>> = {
   score: 'number',
+  logprobs: 'numbers',
   prob: 'number',
   beam: 'integer',
   branch: 'branch',

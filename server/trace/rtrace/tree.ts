@@ -114,6 +114,8 @@ export interface RecNode extends NodeBase {
   item: string;
   itemSpan: Span;
   score?: number;
+  /** `logprobs=`: the log-probability of each level's token of the code. */
+  logprobs?: number[];
   prob?: number;
   beam?: number;
   branch?: Branch;

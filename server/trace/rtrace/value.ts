@@ -50,6 +50,8 @@ export interface RecommendationValue {
   item: string;
   /** Log-probability of the item's code. */
   score?: number;
+  /** Log-probability of each level's token of the code, in level order (they add up to `score`, up to rounding). */
+  logprobs?: number[];
   prob?: number;
   beam?: number;
   branch?: Branch;
@@ -160,6 +162,7 @@ export function traceValueOf(tree: RtraceSyntax): TraceValue {
       } else if (n.kind === 'rec') {
         const r: RecommendationValue = { rank: n.rank, item: n.item, evidence: n.evidence.map((e) => e.id) };
         if (n.score !== undefined) r.score = n.score;
+        if (n.logprobs !== undefined) r.logprobs = n.logprobs;
         if (n.prob !== undefined) r.prob = n.prob;
         if (n.beam !== undefined) r.beam = n.beam;
         if (n.branch !== undefined) r.branch = n.branch;
