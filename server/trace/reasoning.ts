@@ -72,13 +72,16 @@ export function reasoning(src: ModelText, codes: CodeList, ctx: AnalyzeContext, 
     const found = thinkingSteps(text, split.thinking.start, split.thinking.end, ctx.layers, ctx.grammar, history, counters);
     chain = found.steps;
     for (const s of chain) {
-      const span = docSpan(s.span);
+      const text = docSpan(s.span);
+      const idSpan = docSpan(s.idSpan);
+      // A block's first step is named by its heading, which stands before its text: the step covers both.
+      const span = { start: Math.min(text.start, idSpan.start), end: Math.max(text.end, idSpan.end) };
       steps.push({
         id: s.id,
         layer: s.layer.name,
         stage: s.layer.stage,
         span,
-        idSpan: docSpan(s.idSpan),
+        idSpan,
         text: s.text,
         evidence: s.evidence.map((target) => ({ target })),
         codeIndexes: codes.within(span),

@@ -55,6 +55,12 @@ test('the run fields: outline, level from the task name, race mode', () => {
     gens.map((g) => g.detail),
     ['thinking half, 3 steps, 1 recommended, hit', 'thinking half, 3 steps, 1 recommended, hit', 'non-thinking half, 0 steps, 1 recommended, miss', 'non-thinking half, 0 steps, 1 recommended, miss'],
   );
+  // LSP requires each symbol's selection range inside its range (VS Code drops the outline otherwise).
+  const inside = (n: (typeof a.outline)[number]): void => {
+    assert.ok(n.selectionSpan.start >= n.span.start && n.selectionSpan.end <= n.span.end, `${n.name}: selection outside range`);
+    n.children.forEach(inside);
+  };
+  a.outline.forEach(inside);
   for (const t of a.traces) assert.deepEqual(t.header, { model: 'onereason-8b-step1200', task: 'challenge_recommendation_video_full', level: 'R3', mode: 'race' });
   assert.deepEqual(
     a.traces.filter((t) => t.id.startsWith('1/')).map((t) => t.recommendations?.[0].branch),
