@@ -106,8 +106,10 @@ function withNote(first: string, note: string | undefined): string {
  * Write a trace value as `.rtrace` text with `\n` line breaks.
  * `readTrace(printTrace(v)).value` deep-equals `v` when `v` is in normal
  * form: single-line header strings and notes, items without whitespace,
- * step text lines trimmed and non-empty, no empty alternatives lists, and
- * `version` equal to `RTRACE_VERSION`. Other values are normalised that way.
+ * step text lines trimmed and non-empty, no empty alternatives lists,
+ * token and intervention labels `thinking-N`, `tokens` and `interventions`
+ * absent rather than empty, and `version` equal to `RTRACE_VERSION`.
+ * Other values are normalised that way.
  */
 export function printTrace(value: TraceValue): string {
   const out: string[] = [`${VERSION_DIRECTIVE} ${RTRACE_VERSION}`, ...headerLines(value.header)];

@@ -1,7 +1,8 @@
 /**
  * An inference record as an `.rtrace` trace: the header, the history, the
  * first thinking sample split into layered steps with evidence and
- * alternatives, the candidates, the targets, and the model's text verbatim.
+ * alternatives, the candidates, the targets, the interventions, the
+ * model's text verbatim, and every generated token.
  * Pure and deterministic: the same record gives the same text.
  *
  * Rules (docs/trace-format.md, "Traces written by the engine"):
@@ -30,8 +31,8 @@
  *   of the nearest earlier stage that has steps. Evidence only points to
  *   earlier stages and history, so the graph is a forward DAG.
  * - Alternatives: the tokens of sample 1 are placed in its text by adding
- *   up their texts (resynchronising after tokens that decode to U+FFFD on
- *   their own); a token starting inside a step's text whose chosen
+ *   up their texts (placement.ts: resynchronising after tokens that decode
+ *   to U+FFFD on their own); a token starting inside a step's text whose chosen
  *   probability is below 0.5 is a decision point. A step keeps its three
  *   least certain ones, in text order; each lists the recorded top tokens
  *   with probabilities rounded to 4 decimals (the chosen token always).
@@ -44,6 +45,11 @@
  *   non-thinking branch, later samples) did not read these steps and cite
  *   none. A code that is empty or holds blanks (an invalid beam) is written
  *   as a JSON string with blanks escaped, to stay one word.
+ * - Tokens: a `[tokens thinking-N]` section per sample with recorded
+ *   tokens (or no text), `from=` the opening's length; log-probabilities
+ *   and probabilities to 4 significant digits, clamped to ≤ 0 and [0, 1];
+ *   sample 1's tokens name the step they start in, by the alternatives'
+ *   rule. Candidates carry their per-level log-probabilities (`logprobs=`).
  * - Notes give an item's title (else caption, clipped to 120 characters),
  *   found by id, else by code (most popular item first).
  */
