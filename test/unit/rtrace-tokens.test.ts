@@ -7,10 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { defaultLayers } from '../../protocol/layers';
 import { compileGrammar, presetSpec } from '../../server/items/grammar';
 import type { Analysis, AnalyzeContext } from '../../server/trace/model';
-import { analyzeRtrace, parseRtraceSyntax, placeTokens, printTrace, readTrace, type TokenValue, type TraceValue } from '../../server/trace/rtrace';
+import { analyzeRtrace, parseRtraceSyntax, placeTokens, printSyntax, printTrace, readTrace, type TokenValue, type TraceValue } from '../../server/trace/rtrace';
 
 const ctx: AnalyzeContext = { grammar: compileGrammar(presetSpec('openonerec')), layers: defaultLayers };
 
@@ -261,6 +263,7 @@ test('hostile input never throws: huge sections, broken strings, NaN, huge numbe
   assert.ok(!a.problems.some((p) => p.code === 'rtrace/internal'), a.problems.find((p) => p.code === 'rtrace/internal')?.message);
   assert.ok(a.problems.length > 10_000);
   assert.ok(ms < 3000, `${ms} ms`);
+  assert.equal(printSyntax(parseRtraceSyntax(text)), text, 'every line is kept as written');
   assert.doesNotThrow(() => readTrace(text));
   assert.doesNotThrow(() => printTrace(readTrace(text).value));
   assert.doesNotThrow(() => parseRtraceSyntax('%rtrace 1\n[tokens thinking-1]\n"' + '\\"'.repeat(50_000)));
@@ -277,6 +280,31 @@ test('a recommendation records the log-probability of each level of its code', (
     ['rtrace/bad-value', 'logprobs='],
     ['rtrace/bad-recommendation', 'constructor=1'],
   ]);
+});
+
+test('the TextMate grammar colours token lines, their section head and interventions', () => {
+  type Rule = { match?: string; begin?: string; patterns?: Rule[]; include?: string };
+  const grammar = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'syntaxes', 'rtrace.tmLanguage.json'), 'utf8')) as { patterns: Rule[]; repository: Record<string, Rule> };
+  const repo = grammar.repository;
+  const order = grammar.patterns.map((p) => p.include);
+  assert.ok(order.indexOf('#tokens-section') < order.indexOf('#section') && order.indexOf('#interventions-section') < order.indexOf('#section'), 'kind rules come before the generic head');
+  const groups = (source: string | undefined, line: string): (string | undefined)[] => new RegExp(source ?? '').exec(line)?.slice(1) ?? [];
+  assert.deepEqual(groups(repo['tokens-section'].begin, '[tokens thinking-2 from=8]'), ['[', 'tokens', 'thinking-2', 'from', '=', '8', ']']);
+  const tokens = repo['tokens-section'].patterns ?? [];
+  assert.deepEqual(groups(tokens[1].match, 'c1 "a \\"b\\"" -8.253e-4 "a"=0.9'), ['c1', '"a \\"b\\""', '-8.253e-4']);
+  assert.deepEqual(groups(tokens[1].match, '"\\n" -inf'), [undefined, '"\\n"', '-inf']);
+  const top = [...'c1 "x" -1 "x"=0.5 "<s_a_1>"=1.2e-5'.matchAll(new RegExp(repo['top-entry'].match ?? '', 'g'))].map((m) => m.slice(1));
+  assert.deepEqual(top, [
+    ['"x"', '=', '0.5'],
+    ['"<s_a_1>"', '=', '1.2e-5'],
+  ]);
+  const line = 'thinking-1 37 token " cats" -0.886 id=9245 -> " dogs" ids=1,2';
+  const rules = repo['interventions-section'].patterns ?? [];
+  assert.deepEqual(groups(rules[1].match, line), ['thinking-1', '37', 'token']);
+  assert.deepEqual(
+    rules.slice(2).map((r) => [...line.matchAll(new RegExp(r.match ?? '', 'g'))].map((m) => m[0])),
+    [['" cats"', '" dogs"'], ['->'], ['id=9245', 'ids=1,2'], ['37', '-0.886']],
+  );
 });
 
 /** A thinking of `n` tokens with a top-`k` list each, in the writer's layout. */
@@ -302,7 +330,7 @@ function bigTrace(n: number, k: number): string {
   });
 }
 
-test('a 4,096-token sample with top-5 lists parses and analyses well under 100 ms', () => {
+test('a 4,096-token sample with top-5 lists parses and analyses well under 100 ms', (t) => {
   const text = bigTrace(4096, 5);
   const time = (f: () => void): number => {
     const runs: number[] = [];
@@ -318,8 +346,8 @@ test('a 4,096-token sample with top-5 lists parses and analyses well under 100 m
   assert.equal(a.traces[0].tokens?.length, 4096);
   const parse = time(() => parseRtraceSyntax(text));
   const analyse = time(() => analyzeRtrace(text, ctx));
-  // The median of 7 runs; generous against a busy machine, while the figure is far lower (see the log line).
-  console.log(`4096 tokens × top-5 (${(text.length / 1024).toFixed(0)} KiB): parse ${parse.toFixed(1)} ms, analyse ${analyse.toFixed(1)} ms`);
+  // The median of 7 runs.
+  t.diagnostic(`4096 tokens × top-5 (${(text.length / 1024).toFixed(0)} KiB): parse ${parse.toFixed(1)} ms, analyse ${analyse.toFixed(1)} ms`);
   assert.ok(parse < 100, `parse took ${parse} ms`);
   assert.ok(analyse < 100, `analysis took ${analyse} ms`);
 });
