@@ -1,4 +1,4 @@
-// Bundles the extension, the language server, the CLI and the graph webview with esbuild.
+// Bundles the extension, the language server, the CLI, the debug adapter and the graph webview with esbuild.
 // `node scripts/build.mjs [--watch] [--minify]`
 import * as esbuild from 'esbuild';
 
@@ -26,6 +26,7 @@ const builds = [
   { entryPoints: { server: 'server/lsp/main.ts' }, external: native },
   { entryPoints: { engine: 'server/engine/worker.ts' }, external: native },
   { entryPoints: { cli: 'server/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, external: native },
+  { entryPoints: { debugAdapter: 'server/debug/main.ts' }, external: native },
 ].map((b) => ({ ...common, ...b, outdir: 'dist' }));
 
 // The graph webview: a browser bundle (graph.js + graph.css) that the panel and `reclens render` load.

@@ -1,0 +1,141 @@
+/**
+ * The debug adapter over real DAP messages (`node dist/debugAdapter.js`, run
+ * `npm run build` first), replaying the demo trace u1024.rtrace with the demo
+ * workspace's settings: stop on entry, stepping in every direction, line,
+ * conditional, hit-count, function and log breakpoints, stack frames,
+ * scopes and variables with resolved items, evaluate, and bad launches.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const adapter = path.join(repoRoot, 'dist', 'debugAdapter.js');
+const demo = path.join(repoRoot, 'demo');
+const trace = path.join(demo, 'traces', 'u1024.rtrace');
+
+let dc: DebugClient;
+
+beforeEach(async () => {
+  dc = new DebugClient(process.execPath, adapter, 'reclens', { cwd: demo }, true);
+  dc.defaultTimeout = 20_000;
+  await dc.start();
+});
+afterEach(() => dc.stop());
+
+/** Launch, set line breakpoints (1-based lines) and function breakpoints, finish configuration; resolves on the first stop. */
+async function launch(args: Record<string, unknown>, lines: DebugProtocol.SourceBreakpoint[] = [], functions: DebugProtocol.FunctionBreakpoint[] = []): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await Promise.all([
+    dc.launch({ trace, cwd: demo, ...args }),
+    dc.waitForEvent('initialized').then(async () => {
+      if (lines.length > 0) await dc.setBreakpointsRequest({ source: { path: trace }, breakpoints: lines });
+      if (functions.length > 0) await dc.setFunctionBreakpointsRequest({ breakpoints: functions });
+      await dc.configurationDoneRequest();
+    }),
+  ]);
+  return stopped;
+}
+
+/** The top frame: its name and 1-based line. */
+async function top(): Promise<{ name: string; line: number; frames: DebugProtocol.StackFrame[] }> {
+  const st = await dc.stackTraceRequest({ threadId: 1 });
+  const f = st.body.stackFrames[0];
+  return { name: f.name, line: f.line, frames: st.body.stackFrames };
+}
+
+async function evaluate(expression: string, context = 'watch'): Promise<string> {
+  return (await dc.evaluateRequest({ expression, context, frameId: (await top()).frames[0].id })).body.result;
+}
+
+/** Each move's stop, as its top frame's line. */
+async function moved(request: Promise<unknown>): Promise<number> {
+  const stopped = dc.waitForEvent('stopped');
+  await request;
+  await stopped;
+  return (await top()).line;
+}
+
+describe('replaying u1024.rtrace', () => {
+  test('stops on entry at the first history item; frames are step › layer › trace', async () => {
+    const e = await launch({});
+    assert.equal(e.body.reason, 'entry');
+    const t = await top();
+    assert.equal(t.line, 19);
+    assert.match(t.name, /^h1 /);
+    assert.deepEqual(t.frames.map((f) => f.name.split(' ')[0]), ['h1', 'history', 'trace']);
+  });
+
+  test('next, step out, step back and step in move between steps and layers', async () => {
+    await launch({});
+    assert.equal(await moved(dc.nextRequest({ threadId: 1 })), 20);
+    assert.equal(await moved(dc.stepOutRequest({ threadId: 1 })), 27, 'step out: the first step of the next layer');
+    const p2 = await moved(dc.nextRequest({ threadId: 1 }));
+    assert.ok(p2 > 27);
+    assert.equal(await moved(dc.stepBackRequest({ threadId: 1 })), 27);
+    assert.equal(await moved(dc.stepInRequest({ threadId: 1 })), p2, 'a step without recorded tokens steps over');
+  });
+
+  test('line breakpoints, a condition, a hit count and reverse continue', async () => {
+    await launch({}, [{ line: 44 }, { line: 56, condition: 'len(step.evidence) == 2' }, { line: 49, hitCondition: '2' }]);
+    assert.equal(await moved(dc.continueRequest({ threadId: 1 })), 44);
+    assert.equal(await evaluate('step.id'), '"c3"');
+    // line 49 (c4) is only hit the 2nd time: passed once now, so the next stop is r1, whose condition holds.
+    assert.equal(await moved(dc.continueRequest({ threadId: 1 })), 56);
+    assert.equal(await evaluate('step.evidence'), '["c3", "c4"]');
+    assert.equal(await moved(dc.reverseContinueRequest({ threadId: 1 })), 49, 'going back, c4 is hit a second time');
+  });
+
+  test('function breakpoints on events, with a condition; logpoints write to the console', async () => {
+    const output: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+    const e = await launch({ stopOnEntry: false }, [{ line: 37, logMessage: 'c1 rests on {step.evidence}' }], [{ name: 'layer', condition: 'stage == "recommendation"' }]);
+    assert.equal(e.body.reason, 'breakpoint');
+    assert.equal((await top()).line, 55 + 1);
+    assert.ok(output.some((o) => o.includes('c1 rests on ["p1", "p2", "p3"]')), output.join(''));
+    assert.equal(await moved(dc.continueRequest({ threadId: 1 })), 63, 'the recommendations are a layer too');
+  });
+
+  test('variables: the step, the items it names with their titles, and the trace header', async () => {
+    await launch({}, [{ line: 63 }]);
+    await moved(dc.continueRequest({ threadId: 1 }));
+    const frame = (await top()).frames[0];
+    const scopes = (await dc.scopesRequest({ frameId: frame.id })).body.scopes;
+    assert.deepEqual(scopes.map((s) => s.name.split(' ')[0]), ['Position', 'Items', 'Trace']);
+    const position = (await dc.variablesRequest({ variablesReference: scopes[0].variablesReference })).body.variables;
+    assert.equal(position.find((v) => v.name === 'rank')?.value, '1');
+    assert.equal(position.find((v) => v.name === 'hit')?.value, 'true');
+    const items = (await dc.variablesRequest({ variablesReference: scopes[1].variablesReference })).body.variables;
+    const item = (await dc.variablesRequest({ variablesReference: items[0].variablesReference })).body.variables;
+    assert.match(item.find((v) => v.name === 'title')?.value ?? '', /curl/i, JSON.stringify(item));
+    assert.equal(item.find((v) => v.name === 'inGroundTruth')?.value, 'true');
+    const header = (await dc.variablesRequest({ variablesReference: scopes[2].variablesReference })).body.variables;
+    assert.equal(header.find((v) => v.name === 'user')?.value, '"u1024"');
+    assert.equal(await evaluate('item.title contains "Curl" && rank <= 3 && hit'), 'true');
+  });
+
+  test('hovering a step id shows the step; an expression error is an error, not a crash', async () => {
+    await launch({});
+    const hovered = await dc.evaluateRequest({ expression: 'c3', context: 'hover' });
+    assert.ok(hovered.body.variablesReference > 0);
+    await assert.rejects(dc.evaluateRequest({ expression: 'step.id ==', context: 'watch' }), /expected/);
+  });
+
+  test('continuing past the last stop ends the session', async () => {
+    const ended = dc.waitForEvent('terminated');
+    await Promise.all([dc.launch({ trace, cwd: demo, stopOnEntry: false }), dc.configurationSequence()]);
+    await ended;
+  });
+});
+
+describe('bad launches end with a clear error', () => {
+  const fails = async (args: Record<string, unknown>, message: RegExp): Promise<void> => {
+    await assert.rejects(dc.launch(args), message);
+  };
+  test('a missing file', () => fails({ trace: 'no/such.rtrace', cwd: demo }, /no such file/));
+  test('an unknown sample', () => fails({ trace: path.join(demo, 'traces', 'benchmark.json'), traceId: 'nobody', cwd: demo }, /no trace "nobody"/));
+  test('nothing to debug', () => fails({ cwd: demo }, /no trace to debug/));
+  test('bad settings', () => fails({ trace, settings: 'oops' }, /"settings" launch argument must be an object/));
+});
