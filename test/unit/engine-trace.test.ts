@@ -478,6 +478,7 @@ test('every token of every sample is written with its step, log-probability and 
     interventions: [
       { sample: 0, index: 4, kind: 'token', original: { id: 77, text: 'gamma', logprob: -0.91629073 }, forced: { ids: [4], text: 'beta' } },
       { sample: 1, index: 2, kind: 'text', original: { id: 78, text: 'thing', logprob: -2.3 }, forced: { ids: [2], text: 'sample.' } },
+      { sample: 1, index: 1, kind: 'text', original: { id: 79, text: '\n', logprob: -0.05 }, forced: { ids: [], text: '' } },
     ],
   });
   const { value, text, analysis } = check(rec);
@@ -498,17 +499,18 @@ test('every token of every sample is written with its step, log-probability and 
   assert.deepEqual(first[6], { step: 'p1', text: 'beta', logprob: -1.204, top: [{ token: 'beta', prob: 0.3 }, { token: 'two', prob: 0.35 }].sort((a, b) => b.prob - a.prob) });
   assert.ok(value.tokens![1].tokens.every((t) => t.step === undefined), 'later samples have no steps');
   assert.match(text, /\n\[tokens thinking-2 from=8\]\n"Second" -0\.1054 "Second"=0\.9\n" " -0\.1054 " "=0\.9\n/);
-  assert.match(text, /\n\[interventions\]\nthinking-1 4 token "gamma" -0\.9163 id=77 -> "beta" ids=4\nthinking-2 2 text "thing" -2\.3 id=78 -> "sample\." ids=2\n/);
+  assert.match(text, /\n\[interventions\]\nthinking-1 4 token "gamma" -0\.9163 id=77 -> "beta" ids=4\nthinking-2 2 text "thing" -2\.3 id=78 -> "sample\." ids=2\nthinking-2 1 text "\\n" -0\.05 id=79 -> ""\n/);
   const placed = analysis.traces[0].tokens ?? [];
   assert.deepEqual(
     placed.filter((t) => t.sample === 1).map((t) => [t.offset, t.text, t.intervention]),
     [
       [8, 'Second', undefined],
-      [14, ' ', undefined],
+      [14, ' ', 2],
       [15, 'sample.', 1],
     ],
   );
   assert.equal(placed.find((t) => t.sample === 0 && t.index === 4)?.intervention, 0);
+  assert.deepEqual(analysis.problems, [], 'the interventions name tokens of their samples');
 
   assert.deepEqual(value.recommendations[0].logprobs, [-0.01, -0.5, -0.0023], 'the code stage: per-level log-probabilities');
   assert.match(text, /^1 \S+ score=-0\.5123 logprobs=-0\.01,-0\.5,-0\.0023 beam=1 hit <- /m);

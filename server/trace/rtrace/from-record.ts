@@ -262,6 +262,7 @@ function interventionValue(x: Intervention): InterventionValue {
     index: x.index,
     kind: x.kind,
     original: { text: x.original.text, logprob: logprobOf(x.original.logprob), id: x.original.id },
-    forced: { text: x.forced.text, ids: [...x.forced.ids] },
+    // An empty typed text has no ids, and a trace writes no empty `ids=`.
+    forced: x.forced.ids.length > 0 ? { text: x.forced.text, ids: [...x.forced.ids] } : { text: x.forced.text },
   };
 }
