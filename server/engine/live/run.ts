@@ -17,7 +17,7 @@
  * sample's cache for the longest prefix the encoding shares with it.
  */
 import { defaultLayers, type LayerSpec } from '../../../protocol/layers';
-import type { Branch, BranchContext, ThinkingSample, Timings, TokenRecord } from '../../../protocol/inference';
+import type { Branch, BranchContext, Intervention, ThinkingSample, Timings, TokenRecord } from '../../../protocol/inference';
 import { splitLayers } from '../../trace/layers';
 import { BeamSearch } from '../beam-search';
 import type { Search } from '../candidates';
@@ -38,7 +38,7 @@ import { chooseToken, logSumExp, SampleState, type Penalties, type SamplingSetti
 import type { KvCache } from '../session';
 import { codeDistribution, thinkingDistribution } from './distribution';
 import { closeStep, matches } from './stop';
-import type { LiveBeam, LiveDistribution, LiveEvent, LiveIntervention, LiveOptions, LivePeek, LiveRecord, LiveRun, LiveStarted, LiveStep, StopCondition, StopWhen } from './types';
+import type { LiveBeam, LiveDistribution, LiveEvent, LiveOptions, LivePeek, LiveRecord, LiveRun, LiveStarted, LiveStep, StopCondition, StopWhen } from './types';
 
 /** runInference's input with the local engine (a live run steps its decoder). */
 export interface LiveInput extends Omit<InferenceInput, 'engine'> {
@@ -77,7 +77,7 @@ export class LocalLiveRun implements LiveRun {
   private samples: ThinkingSample[] = [];
   private searches: Search[] = [];
   /** Interventions with their index among the generated tokens (the opening not yet split off). */
-  private interventions: (LiveIntervention & { generated: number })[] = [];
+  private interventions: (Intervention & { generated: number })[] = [];
   private timings: Timings;
   private promptTokens = 0;
   private run0 = 0;
@@ -353,7 +353,7 @@ export class LocalLiveRun implements LiveRun {
   }
 
   /** Feed `ids` in place of what the model would write next, recording what it would have chosen. */
-  private async intervene(kind: LiveIntervention['kind'], ids: number[]): Promise<LiveStep[]> {
+  private async intervene(kind: Intervention['kind'], ids: number[]): Promise<LiveStep[]> {
     const p = await this.current();
     if (!p) throw new Error('the live run has ended: nothing to force');
     if (p.kind !== 'thinking') throw new Error('forcing applies to the thinking stage; the code stage is a beam search over the code trie');

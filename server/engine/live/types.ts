@@ -1,8 +1,9 @@
 /**
  * The vocabulary of a live run — a generation the user steps through in
  * the debugger: what one step was (a thinking token or a code level), the
- * distribution it came from, the beams of a code level, the interventions,
- * and when `run` stops. Plain data: it crosses the worker's IPC channel.
+ * distribution it came from, the beams of a code level, and when `run`
+ * stops (the interventions are protocol/inference's `Intervention`). Plain
+ * data: it crosses the worker's IPC channel.
  */
 import type { Branch, InferenceRecord } from '../../../protocol/inference';
 import type { LayerSpec } from '../../../protocol/layers';
@@ -104,24 +105,8 @@ export interface LivePeek {
   beams?: LiveBeam[];
 }
 
-/**
- * A change the user made, in the order made: one token forced in place of
- * the model's choice, or typed text replacing the rest of a step. The
- * sample's `tokens` hold what was forced at `index … index +
- * forced.ids.length - 1`; `original` is what the model chose at `index`.
- * The same shape as `Intervention` in protocol/inference.ts.
- */
-export interface LiveIntervention {
-  sample: number;
-  /** Where the forced tokens start in the sample's `tokens` (0-based, the opening split off as the record does). */
-  index: number;
-  kind: 'token' | 'text';
-  original: { id: number; text: string; logprob: number };
-  forced: { ids: number[]; text: string };
-}
-
-/** The record of a live run: `runInference`'s, with the interventions. */
-export type LiveRecord = InferenceRecord & { interventions?: LiveIntervention[] };
+/** The record of a live run: `runInference`'s, with the interventions (protocol/inference's `Intervention`) when any were made. */
+export type LiveRecord = InferenceRecord;
 
 /** When `run` stops (besides at the end of the run or on `pause`): the first step that matches any field. */
 export interface StopWhen {
