@@ -20,6 +20,7 @@ import { InferenceService, type InferenceRequest } from '../../server/engine/ser
 import { WorkerCrashError } from '../../server/engine/supervisor';
 import { ItemStore } from '../../server/items/store';
 import { loadUsers } from '../../server/users/load';
+import { exited } from '../support/processes';
 import { tempDir } from '../support/sources';
 import { defaultLayers } from '../../protocol/layers';
 import type { DecodeSettings, InferenceRecord } from '../../protocol/inference';
@@ -239,20 +240,6 @@ describe('live run in process', () => {
     assert.equal(closeStep('a\n\n'), 'a\n\n');
   });
 });
-
-/** Resolves once `pid` no longer runs. */
-async function exited(pid: number, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    if (Date.now() > until) assert.fail(`process ${pid} still runs ${ms} ms later`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('live run in the worker process', () => {
   const repoRoot = path.resolve(__dirname, '..', '..');

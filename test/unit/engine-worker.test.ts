@@ -19,6 +19,7 @@ import { formatCode } from '../../server/items/grammar';
 import { ItemStore } from '../../server/items/store';
 import { loadUsers } from '../../server/users/load';
 import type { UserRecord } from '../../server/users/types';
+import { exited } from '../support/processes';
 import { tempDir } from '../support/sources';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -87,20 +88,6 @@ function assertValidCandidates(record: InferenceRecord, count: number): void {
   });
   assert.equal(new Set(record.candidates.map((c) => c.code)).size, count, 'one entry per code');
   assert.equal(record.invalidBeams, 0);
-}
-
-/** Resolves once `pid` no longer runs. */
-async function exited(pid: number, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    if (Date.now() > until) assert.fail(`process ${pid} still runs ${ms} ms later`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('inference supervisor with the real worker and the demo model', () => {
