@@ -6,8 +6,11 @@
  * scopes and variables with resolved items, evaluate, and bad launches.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -31,7 +34,7 @@ async function launch(args: Record<string, unknown>, lines: DebugProtocol.Source
   await Promise.all([
     dc.launch({ trace, cwd: demo, ...args }),
     dc.waitForEvent('initialized').then(async () => {
-      if (lines.length > 0) await dc.setBreakpointsRequest({ source: { path: trace }, breakpoints: lines });
+      if (lines.length > 0) await dc.setBreakpointsRequest({ source: { path: (args.trace as string | undefined) ?? trace }, breakpoints: lines });
       if (functions.length > 0) await dc.setFunctionBreakpointsRequest({ breakpoints: functions });
       await dc.configurationDoneRequest();
     }),
@@ -138,4 +141,45 @@ describe('bad launches end with a clear error', () => {
   test('an unknown sample', () => fails({ trace: path.join(demo, 'traces', 'benchmark.json'), traceId: 'nobody', cwd: demo }, /no trace "nobody"/));
   test('nothing to debug', () => fails({ cwd: demo }, /no trace to debug/));
   test('bad settings', () => fails({ trace, settings: 'oops' }, /"settings" launch argument must be an object/));
+});
+
+describe('replaying a trace the engine wrote, token by token', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-dap-tokens-'));
+  const written = path.join(dir, 'u0010.rtrace');
+  let text = '';
+  before(() => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'infer', '--user', 'u0010', '--provider', 'cpu', '--max-thinking-tokens', '96', '--beams', '8', '--num-return', '4', '--out', written], { cwd: demo, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    text = fs.readFileSync(written, 'utf8');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const lineOf = (prefix: string): number => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
+
+  test('step in walks a step token by token, with each token\'s probability and alternatives', async () => {
+    await launch({ trace: written });
+    const p1 = lineOf('p1 ');
+    await dc.setBreakpointsRequest({ source: { path: written }, breakpoints: [{ line: p1 }] });
+    assert.equal(await moved(dc.continueRequest({ threadId: 1 })), p1);
+    await moved(dc.stepInRequest({ threadId: 1 }));
+    const t = await top();
+    assert.match(t.name, /^token 1 "<\|sid_begin\|>" p=/);
+    assert.deepEqual(t.frames.map((f) => f.name.split(' ')[0]), ['token', 'p1', 'perception', 'trace']);
+    assert.equal(t.line, lineOf('p1 "<|sid_begin|>"'), 'the token stops on its own record line');
+    const scopes = (await dc.scopesRequest({ frameId: t.frames[0].id })).body.scopes;
+    assert.ok(scopes.some((s) => s.name === 'Alternatives'));
+    assert.equal(await evaluate('prob > 0.9 && len(alternatives) >= 2'), 'true');
+  });
+
+  test('a condition on a step line stops at the step\'s first unsure token; low-confidence is an event', async () => {
+    const p1 = lineOf('p1 ');
+    const first = await launch({ trace: written, stopOnEntry: false }, [{ line: p1, condition: 'kind == "token" && prob < 0.2' }]);
+    assert.equal(first.body.reason, 'breakpoint');
+    assert.match((await top()).name, /^token \d+ "<s_c_\d+>"/);
+    assert.equal(await evaluate('step.id'), '"p1"');
+    assert.match(await evaluate('entropy'), /^\d/);
+    await dc.setBreakpointsRequest({ source: { path: written }, breakpoints: [] });
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'low-confidence', condition: 'step.id != "p1"' }] });
+    await moved(dc.continueRequest({ threadId: 1 }));
+    assert.equal(await evaluate('prob < 0.5 && "low-confidence" in events'), 'true');
+  });
 });
