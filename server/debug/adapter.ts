@@ -23,7 +23,8 @@ import {
 } from '../../protocol/debug';
 import { loadItems } from '../cli/workspace';
 import type { ItemStore } from '../items/store';
-import { compileExpression, completions, evaluate, formatValue } from './expr';
+import { compileExpression, evaluate } from './expr';
+import { completions, formatValue } from './expr-display';
 import { EVENTS } from './program';
 import { LiveSession } from './live';
 import { Replay, type MoveResult } from './replay';

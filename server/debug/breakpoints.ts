@@ -10,7 +10,8 @@
  * condition on a step's line is also tried on that step's tokens, so
  * `prob < 0.2` on a step stops at its first unsure token.
  */
-import { compileExpression, evaluate, hitCondition, interpolate, isTruthy, type Compiled } from './expr';
+import { compileExpression, evaluate, isTruthy, type Compiled } from './expr';
+import { hitCondition, interpolate } from './expr-display';
 import { EVENTS, type ReplayProgram } from './program';
 
 export interface BreakpointSpec {

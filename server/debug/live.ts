@@ -23,7 +23,8 @@ import type { WorkerCrashError } from '../engine/supervisor';
 import type { ItemLookup } from '../items/lookup';
 import { renderTrace } from '../trace/rtrace/from-record';
 import { loadUsers } from '../users/load';
-import { compileExpression, evaluate, hitCondition, interpolate, isTruthy, type Compiled } from './expr';
+import { compileExpression, evaluate, isTruthy, type Compiled } from './expr';
+import { hitCondition, interpolate } from './expr-display';
 import { EVENTS } from './program';
 import { LaunchError } from './workspace';
 

@@ -5,7 +5,7 @@
  * do). References live until the next stop, as DAP expects.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { formatValue } from './expr';
+import { formatValue } from './expr-display';
 
 const isContainer = (v: unknown): v is Record<string, unknown> | unknown[] => typeof v === 'object' && v !== null;
 

@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  compileExpression,
-  completions,
-  evaluate,
-  formatValue,
-  hitCondition,
-  interpolate,
-  isTruthy,
-  MAX_DEPTH,
-  MAX_SOURCE_LENGTH,
-  type Compiled,
-  type Value,
-} from '../../server/debug/expr';
+import { compileExpression, evaluate, isTruthy, MAX_DEPTH, MAX_SOURCE_LENGTH, type Compiled, type Value } from '../../server/debug/expr';
+import { completions, formatValue, hitCondition, interpolate } from '../../server/debug/expr-display';
 
 /** A stop's scope, shaped like the debugger's. */
 const scope = {
