@@ -7,14 +7,17 @@
  * entry with the current-line decoration on the first stop, F10 moves it,
  * the Variables view shows a resolved item title, and an open reasoning
  * graph marks the node stopped on; configurations that cannot start (a
- * missing file, a value out of range) say why.
+ * missing file, a value out of range) say why; a live generation stops on
+ * entry with the next-token distribution, F11 takes a token, Force Next
+ * Token puts a typed token in, and F5 runs it to the end, opening the
+ * written trace beside and, on request, the diff with the unmodified run.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { chooseRow, demoCopyWorkbench, notificationText, withLog } from './editor-helpers';
+import { chooseRow, demoCopyWorkbench, editorGroups, notificationText, tabLabels, withLog } from './editor-helpers';
 import { demoDir, elapsed, eventually, repoRoot, sharedWorkbench, type Workbench } from './harness';
 
 const traceLines = fs.readFileSync(path.join(demoDir, 'traces', 'u1024.rtrace'), 'utf8').split('\n');
@@ -147,6 +150,11 @@ async function stoppedLine(w: Workbench): Promise<string | null> {
   });
 }
 
+/** The top stack frame in the Call Stack view ("name source line:column"), or '' when there is none. */
+async function topFrame(w: Workbench): Promise<string> {
+  return (await rowTexts(paneRows(w, 'Call Stack').filter({ has: w.page.locator('.stack-frame') })))[0] ?? '';
+}
+
 test('F5 on u1024.rtrace stops on entry, F10 steps, the Variables view shows the item', { timeout: 180_000, skip: fs.existsSync(adapter) ? false : 'needs dist/debugAdapter.js' }, async () => {
   const w = workbench();
   await withLog(w, 'debug-f5', async () => {
@@ -196,7 +204,7 @@ test('F5 on u1024.rtrace stops on entry, F10 steps, the Variables view shows the
   });
 });
 
-describe('launch configurations that cannot start say why', () => {
+describe('launch configurations of a copy of the demo: refused ones, and a live generation', () => {
   const demo = demoCopyWorkbench({
     open: 'traces/u1024.rtrace',
     prepare: (dir) => {
@@ -207,6 +215,8 @@ describe('launch configurations that cannot start say why', () => {
           configurations: [
             { type: 'reclens', request: 'launch', name: 'Missing trace', trace: 'traces/missing.rtrace' },
             { type: 'reclens', request: 'launch', name: 'Live, no such model', user: 'u0001', model: 'models/none', topP: 3 },
+            // A short run: 64 thinking tokens, then a small beam search.
+            { type: 'reclens', request: 'launch', name: 'Live u0010', user: 'u0010', mode: 'thinking', maxThinkingTokens: 64, beams: 8, numReturn: 4 },
           ],
         }),
       );
@@ -229,6 +239,78 @@ describe('launch configurations that cannot start say why', () => {
       assert.match(live, /"topP" must be a number from 0 to 1 \(got 3\)/, live);
       assert.equal(await page.locator('.debug-toolbar').isVisible(), false, 'no session started');
       await w().screenshot('debug-refused');
+    });
+  });
+
+  test('stops on entry with the next-token distribution, F11 takes a token, Force Next Token changes the run, F5 writes the trace and the diff with the unmodified run opens', { timeout: 240_000 }, async () => {
+    await withLog(w(), 'debug-live', async () => {
+      const { page } = w();
+      await w().runCommand('Notifications: Clear All Notifications');
+      await w().runCommand('Debug: Select and Start Debugging');
+      await chooseRow(w(), 'Live u0010');
+      // Stopped on entry, before the first token: the call stack names the user, the Variables view the next token.
+      await page.locator('.debug-toolbar').waitFor({ timeout: 120_000 });
+      const callStack = page.locator('.pane-header', { hasText: 'Call Stack' });
+      await eventually(() => callStack.innerText(), (t) => /paused on entry/i.test(t), 'the Call Stack view paused on entry', 120_000);
+      const frames = await eventually(() => rowTexts(paneRows(w(), 'Call Stack')), (t) => t.some((r) => r.includes('user u0010')), 'the live frames in the Call Stack view', 30_000);
+      assert.ok(frames.some((r) => r.startsWith('before the first token')), `the entry frame: ${JSON.stringify(frames)}`);
+      // The Position scope opens expanded and fills the view: fold it, then open the Next token scope.
+      const variables = paneRows(w(), 'Variables');
+      const position = variables.filter({ hasText: /^Position$/ }).first();
+      if ((await position.getAttribute('aria-expanded')) === 'true') await position.click();
+      const nextToken = variables.filter({ hasText: /^Next token$/ }).first();
+      await nextToken.click({ timeout: 30_000 });
+      const next = await eventually(() => rowTexts(variables), (t) => t.some((r) => /^wouldChoose\s*[=:]\s*"/.test(r)) && t.some((r) => /^top\s*[=:]/.test(r)), 'wouldChoose and top under Next token', 30_000);
+      console.log(`[e2e] live entry: ${JSON.stringify(frames)}; next token: ${JSON.stringify(next)}`);
+      await w().screenshot('debug-live-entry');
+
+      // F11: one token; the top frame names it and the live document holds it.
+      await page.keyboard.press('F11');
+      const stepped = await eventually(() => topFrame(w()), (f) => /^token 1 ".*" p=/.test(f), 'the top frame on the first token after F11', 60_000);
+      await page.locator('.tabs-container .tab.active[aria-label*="u0010 (live, thinking)"]').waitFor({ timeout: 30_000 });
+      await w().screenshot('debug-live-step');
+
+      // Force Next Token with a typed token (" Espresso" is one token of the demo tokenizer): the run stops on it, and the live document shows it.
+      await w().runCommand('RecLens: Force Next Token');
+      await page.locator('.quick-input-widget:visible .quick-input-title', { hasText: 'Force the Next Token' }).waitFor({ timeout: 30_000 });
+      await chooseRow(w(), 'force what you typed', ' Espresso');
+      const forced = await eventually(() => topFrame(w()), (f) => f.startsWith('token 2 " Espresso"'), 'the top frame on the forced token', 60_000);
+      const firstToken = /^token 1 (".*") p=/.exec(stepped)![1];
+      await eventually(
+        () => page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().innerText(),
+        (text) => text.replace(/\u00a0/g, ' ').startsWith(`${JSON.parse(firstToken) as string} Espresso`),
+        'the forced token in the live document',
+        30_000,
+      );
+      console.log(`[e2e] live: F11 stopped on ${stepped}; forced ${forced}`);
+      await w().screenshot('debug-live-forced');
+
+      // F5: on to the end; the trace is written and opened beside, and the changed run offers the diff with the unmodified one.
+      await page.keyboard.press('F5');
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 180_000 });
+      const written = await eventually(
+        async () => (await tabLabels(w())).find((t) => /u0010-thinking-live-edited-.*\.rtrace/.test(t)),
+        (t) => t !== undefined,
+        'the written trace in a tab',
+        60_000,
+      );
+      const traces = fs.readdirSync(path.join(demo.dir(), '.reclens', 'traces'));
+      const edited = traces.find((f) => /^u0010-thinking-live-edited-.*\.rtrace$/.test(f));
+      const original = traces.find((f) => /^u0010-thinking-live-\d.*\.rtrace$/.test(f));
+      assert.ok(edited && original, `the edited and the unmodified traces are written: ${JSON.stringify(traces)}`);
+      assert.ok(fs.readFileSync(path.join(demo.dir(), '.reclens', 'traces', edited), 'utf8').includes(' Espresso'), 'the forced token is in the written trace');
+      assert.ok(written?.includes(edited), `the tab is the edited trace: ${written}`);
+      assert.ok((await editorGroups(w())) >= 2, 'the trace opens beside the editor');
+      await w().screenshot('debug-live-written');
+      const compare = w().notificationToast('the changed run is saved as').locator('.monaco-button', { hasText: 'Compare with the unmodified run' });
+      await compare.click({ timeout: 30_000 });
+      await page.locator('.tabs-container .tab.active[aria-label*="RecLens Diff"]').waitFor({ timeout: 60_000 });
+      const diff = w().webviewFrame();
+      await diff.locator('svg .node').first().waitFor({ timeout: 30_000 });
+      const summary = await diff.locator('.rl-summary li').allInnerTexts();
+      assert.ok(summary.length > 0, 'the diff has summary lines');
+      console.log(`[e2e] live run ${edited} ↔ ${original}: ${JSON.stringify(summary)} after ${elapsed()}`);
+      await w().screenshot('debug-live-diff');
     });
   });
 });
