@@ -183,14 +183,12 @@ export class LiveSession {
 
   /** Force the next token (text or a token of the top-k), then stop after it. */
   async force(token: string): Promise<void> {
-    const fed = await this.run.force(token);
-    this.take(fed[fed.length - 1]);
+    for (const step of await this.run.force(token)) this.take(step);
   }
 
   /** Replace the rest of the current step with `text`, then stop after it. */
   async replaceRest(text: string): Promise<void> {
-    const fed = await this.run.replaceRest(text);
-    this.take(fed[fed.length - 1]);
+    for (const step of await this.run.replaceRest(text)) this.take(step);
   }
 
   /** The run's record, its trace written beside the workspace's saved traces; with interventions, the unmodified run's too. */

@@ -88,6 +88,9 @@ describe('a live generation on the demo model', () => {
     const stopped = dc.waitForEvent('stopped');
     await dc.customRequest('reclens/forceToken', { token: forced });
     await stopped;
+    // Every token the typed text became is in the live document, not only the last.
+    const source = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].source!;
+    assert.ok((await dc.sourceRequest({ source, sourceReference: source.sourceReference! })).body.content.endsWith(forced));
     const written = dc.waitForEvent('reclens/traceWritten', 120_000);
     const ended = dc.waitForEvent('terminated', 120_000);
     await dc.continueRequest({ threadId: 1 });
