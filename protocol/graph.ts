@@ -51,12 +51,33 @@ export interface GraphNode {
   /** Cluster (shared code prefix, all levels but the last) of a history item or recommendation. */
   cluster?: string;
   range?: GraphRange;
+  /** What checking the reasoning found about the node (docs/checks.md), when the graph was checked and found something. */
+  check?: GraphNodeCheck;
+  /**
+   * Counterfactual influence of a history item or step, when an influence
+   * report is known: mean change in log-probability of the targets when it
+   * is left out (`InfluenceReport`), and that as a share of the graph's
+   * largest (0–1, what the webview draws).
+   */
+  influence?: { value: number; weight: number };
+}
+
+/** A node's findings: contradicted and partly matching claims, and (ground truth) an unreached cluster. */
+export interface GraphNodeCheck {
+  contradicts: number;
+  partly: number;
+  /** The ground truth's cluster is reached by no step. */
+  unreached?: boolean;
+  /** One line per finding, for the tooltip and the detail line. */
+  messages: string[];
 }
 
 /** `source` is evidence for `target` (edges run forward: history → perception → cognition → recommendation). */
 export interface GraphEdge {
   source: string;
   target: string;
+  /** The source's influence as a share of the graph's largest (0–1), when an influence report is known. */
+  weight?: number;
 }
 
 export interface GraphCluster {
@@ -84,6 +105,18 @@ export interface TraceGraph {
   /** Header fields (model, checkpoint, mode, provider, …). */
   header: Record<string, string>;
   metrics: GraphMetrics;
+  /** The reasoning report's summary, when the graph was checked (the panel header shows it). */
+  checks?: GraphChecks;
+}
+
+/** The reasoning report of the graph's trace, as rows to show. */
+export interface GraphChecks {
+  /** `perception: 3/4 consistent (75%), 1 contradicts`, …; `flag` marks a finding. */
+  summary: { name: string; value: string; flag?: boolean }[];
+  /** Whether node influence and edge weights are drawn (an influence report was known). */
+  influence: boolean;
+  /** The chain of thought moves no target: it is decorative. */
+  decorative?: boolean;
 }
 
 export interface GraphMetrics {

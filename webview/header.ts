@@ -1,7 +1,7 @@
 /**
- * The strip above the graph: title and header fields; the trace's metrics,
- * or a diff's side-by-side metric strip and summary lines; the legend of
- * clusters and marks. DOM built with textContent only.
+ * The strip above the graph: title and header fields; the trace's metrics
+ * and its reasoning report's summary, or a diff's side-by-side metric strip
+ * and summary lines; the legend of clusters, marks and influence. DOM built with textContent only.
  */
 import type { Payload, ViewModel } from './model';
 
@@ -32,6 +32,7 @@ export function drawHeader(header: HTMLElement, payload: Payload, model: ViewMod
       );
     }
     header.append(fields);
+    if (g.checks && g.checks.summary.length > 0) header.append(checksSummary(g.checks.summary));
     return;
   }
   const d = payload.diff;
@@ -70,6 +71,19 @@ export function drawHeader(header: HTMLElement, payload: Payload, model: ViewMod
   header.append(summary);
 }
 
+/** The reasoning report's rows, a finding marked ⚠. */
+function checksSummary(rows: { name: string; value: string; flag?: boolean }[]): HTMLElement {
+  const list = el('p', 'rl-checks');
+  list.setAttribute('aria-label', 'Reasoning checks');
+  list.append(el('span', 'rl-checks-caption', 'checks:'));
+  for (const r of rows) {
+    const item = el('span', `rl-check${r.flag ? ' flag' : ''}`);
+    item.append(el('span', 'rl-check-name', `${r.flag ? '⚠ ' : ''}${r.name.trim()}`), el('span', 'rl-check-value', ` ${r.value}`));
+    list.append(item);
+  }
+  return list;
+}
+
 /** Fills `legend` with the clusters (buttons that spotlight their nodes) and the marks' meaning. */
 export function drawLegend(legend: HTMLElement, model: ViewModel, onCluster: (key: string | null) => void): void {
   legend.replaceChildren();
@@ -78,6 +92,14 @@ export function drawLegend(legend: HTMLElement, model: ViewModel, onCluster: (ke
     for (const [cls, text] of [['added', '+ added'], ['removed', '− removed'], ['changed', '~ changed'], ['same', 'same']]) marks.append(el('span', `rl-mark status-${cls}`, text));
   }
   marks.append(el('span', 'rl-mark hit', '✓ hit'), el('span', 'rl-mark miss', '✗ miss'));
+  if (model.marked) marks.append(el('span', 'rl-mark check-contradicts', '⚠ contradicts the table / cluster not reached'), el('span', 'rl-mark check-partly', '≈ partly'));
+  if (model.checks?.influence) {
+    const weights = el('span', 'rl-mark rl-influence');
+    weights.title = 'Counterfactual influence: how much leaving the item or step out moves the log-probability of the recommendations and the ground truth';
+    weights.append(el('span', 'rl-legend-caption', 'influence:'), el('span', 'rl-weight low'), el('span', undefined, 'low'), el('span', 'rl-weight high'), el('span', undefined, 'high'));
+    if (model.checks.decorative) weights.append(el('span', 'rl-decorative', '(decorative chain)'));
+    marks.append(weights);
+  }
   legend.append(marks);
   const shown = model.clusters.slice(0, 12);
   if (shown.length === 0) return;

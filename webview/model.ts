@@ -3,7 +3,7 @@
  * columns in stage order, nodes with their column, clusters with a colour
  * slot and a tag. Pure: no DOM.
  */
-import { GRAPH_STAGE_RANK, GRAPH_STAGES, type DiffNode, type DiffStatus, type GraphCluster, type GraphDiff, type GraphNode, type GraphStage, type TraceGraph } from '../protocol/graph';
+import { GRAPH_STAGE_RANK, GRAPH_STAGES, type DiffNode, type DiffStatus, type GraphChecks, type GraphCluster, type GraphDiff, type GraphNode, type GraphStage, type TraceGraph } from '../protocol/graph';
 
 /** What the extension (or the standalone page) hands the webview. */
 export type Payload = { graph: TraceGraph } | { diff: GraphDiff };
@@ -28,6 +28,8 @@ export interface ViewEdge {
   source: string;
   target: string;
   status?: DiffStatus;
+  /** Share of the graph's largest influence (0–1), when known. */
+  weight?: number;
 }
 
 export interface ViewCluster extends GraphCluster {
@@ -45,6 +47,10 @@ export interface ViewModel {
   clusters: ViewCluster[];
   byId: Map<string, ViewNode>;
   clusterOf: Map<string, ViewCluster>;
+  /** The reasoning report's summary and whether influence is drawn (graphs that were checked). */
+  checks?: GraphChecks;
+  /** Some node has a contradicted or partly matching claim, or an unreached cluster. */
+  marked: boolean;
 }
 
 /** Whether a value has the shape of a payload (the fields the webview reads), so a malformed message cannot break it. */
@@ -93,11 +99,13 @@ export function viewModel(payload: Payload): ViewModel {
   const columnIndex = new Map(columns.map((c, i) => [c.name, i]));
   const nodes: ViewNode[] = src.nodes.map((n) => ({ id: n.id, node: n, diff: isDiff ? (n as DiffNode) : undefined, column: columnIndex.get(n.layer)! }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const edges: ViewEdge[] = src.edges.map((e) => ({ source: e.source, target: e.target, status: isDiff ? (e as { status?: DiffStatus }).status : undefined }));
+  const edges: ViewEdge[] = src.edges.map((e) => ({ source: e.source, target: e.target, status: isDiff ? (e as { status?: DiffStatus }).status : undefined, ...(e.weight !== undefined && { weight: e.weight }) }));
   const clusters = clustersOf(isDiff ? undefined : payload.graph.clusters, src.nodes);
   const clusterOf = new Map(clusters.map((c) => [c.key, c]));
   const title = isDiff ? `${payload.diff.a.title} → ${payload.diff.b.title}` : payload.graph.title;
-  return { kind: isDiff ? 'diff' : 'graph', title, columns, nodes, edges, clusters, byId, clusterOf };
+  const checks = isDiff ? undefined : payload.graph.checks;
+  const marked = src.nodes.some((n) => n.check && (n.check.contradicts > 0 || n.check.partly > 0 || n.check.unreached));
+  return { kind: isDiff ? 'diff' : 'graph', title, columns, nodes, edges, clusters, byId, clusterOf, ...(checks && { checks }), marked };
 }
 
 /** Does a node match a search query (label, text, id, codes and their titles; case-insensitive)? */
@@ -122,6 +130,8 @@ export function detailLine(v: ViewNode): string {
   } else if (n.kind === 'step') {
     parts.push(n.id);
   }
+  const check = checkLine(n);
+  if (check) parts.push(check);
   const first = n.codes[0];
   if (first) parts.push(n.codes.length > 1 ? `${first.key} +${n.codes.length - 1}` : first.key);
   return parts.join(' · ');
@@ -137,6 +147,9 @@ export function describe(v: ViewNode, model: ViewModel): string {
   if (n.hit !== undefined) parts.push(n.hit ? 'hit' : 'miss');
   const cluster = n.cluster ? model.clusterOf.get(n.cluster) : undefined;
   if (cluster) parts.push(`cluster ${cluster.tag}${cluster.label ? ` ${cluster.label}` : ''}`);
+  const check = checkLine(n);
+  if (check) parts.push(check);
+  if (n.influence) parts.push(`influence ${signed(n.influence.value)}`);
   const d = v.diff;
   if (d) {
     parts.push(d.status);
@@ -145,3 +158,26 @@ export function describe(v: ViewNode, model: ViewModel): string {
   }
   return parts.join('; ');
 }
+
+/** What checking found, in a few words: `✗ 2 contradicted`, `≈ 1 partly`, `✗ cluster not reached`. */
+export function checkLine(n: GraphNode): string {
+  const c = n.check;
+  if (!c) return '';
+  const parts: string[] = [];
+  if (c.unreached) parts.push('✗ cluster not reached');
+  if (c.contradicts > 0) parts.push(`✗ ${c.contradicts} contradicted`);
+  if (c.partly > 0) parts.push(`≈ ${c.partly} partly`);
+  return parts.join(', ');
+}
+
+/** The badge in a checked node's corner: ⚠ for a contradiction or an unreached cluster, ≈ for partial matches only. */
+export function checkBadge(n: GraphNode): string {
+  const c = n.check;
+  if (!c) return '';
+  if (c.contradicts > 0) return `⚠ ${c.contradicts}`;
+  if (c.unreached) return '⚠';
+  return c.partly > 0 ? `≈ ${c.partly}` : '';
+}
+
+/** A log-probability change with its sign: `+0.42`, `−1.10`. */
+export const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;

@@ -7,7 +7,7 @@
 import { select, type Selection } from 'd3-selection';
 import { NODE_H, NODE_W, type LayoutResult } from './layout';
 import { GRAPH_STAGES } from '../protocol/graph';
-import { describe, detailLine, type ViewModel, type ViewNode } from './model';
+import { checkBadge, describe, detailLine, signed, type ViewModel, type ViewNode } from './model';
 
 export interface Drawing {
   /** Node element by id. */
@@ -65,6 +65,10 @@ function nodeClass(v: ViewNode, model: ViewModel): string {
   if (cluster) classes.push('in-cluster', `slot-${cluster.slot}`);
   if (v.diff) classes.push(`status-${v.diff.status}`);
   if (v.diff?.hitChange) classes.push(`hit-${v.diff.hitChange}`);
+  if (n.check?.contradicts) classes.push('contradicted');
+  else if (n.check?.partly) classes.push('partly');
+  if (n.check?.unreached) classes.push('unreached');
+  if (n.influence) classes.push('weighted');
   if (v.diff && v.diff.aRank !== undefined && v.diff.bRank !== undefined && v.diff.aRank !== v.diff.bRank) classes.push('moved');
   return classes.join(' ');
 }
@@ -84,7 +88,11 @@ const STATUS_MARK: Record<string, string> = { added: '+ ', removed: '− ', chan
 export function tooltip(v: ViewNode): string {
   const d = v.diff;
   if (d?.aText !== undefined && d.bText !== undefined && d.aText !== d.bText) return `${v.node.id} (changed)\nbefore: ${d.aText}\nafter: ${d.bText}`;
-  return `${v.node.id}: ${v.node.text}`;
+  const n = v.node;
+  const lines = [`${n.id}: ${n.text}`];
+  if (n.check && n.check.messages.length > 0) lines.push('', ...n.check.messages);
+  if (n.influence) lines.push('', `influence ${signed(n.influence.value)} log-probability (${Math.round(n.influence.weight * 100)}% of the strongest)`);
+  return lines.join('\n');
 }
 
 /** Draws the graph into `svg` (replacing what was there) and returns its elements. */
@@ -134,8 +142,10 @@ export function draw(svg: SVGSVGElement, model: ViewModel, layout: LayoutResult)
     .selectAll<SVGPathElement, number>('path')
     .data(model.edges.map((_, i) => i))
     .join('path')
-    .attr('class', (i) => `edge${model.edges[i].status ? ` status-${model.edges[i].status}` : ''}`)
+    .attr('class', (i) => `edge${model.edges[i].status ? ` status-${model.edges[i].status}` : ''}${model.edges[i].weight !== undefined ? ' weighted' : ''}`)
     .attr('d', (i) => edgePath(layout.edgePoints[i] ?? []));
+  // The weight goes in as a custom property (CSSOM, allowed by the CSP); the stylesheet turns it into width and opacity, so highlighting still wins.
+  edges.filter((i) => model.edges[i].weight !== undefined).style('--w', (i) => String(model.edges[i].weight));
 
   const placed = model.nodes.filter((v) => layout.pos.has(v.id));
   const nodes: Selection<SVGGElement, ViewNode, SVGGElement, unknown> = viewport
@@ -155,6 +165,15 @@ export function draw(svg: SVGSVGElement, model: ViewModel, layout: LayoutResult)
     .attr('aria-label', (v) => describe(v, model));
   nodes.append('rect').attr('class', 'box').attr('width', NODE_W).attr('height', NODE_H).attr('rx', 4);
   nodes.filter('.in-cluster').append('rect').attr('class', 'band-mark').attr('width', 5).attr('height', NODE_H).attr('rx', 2);
+  // Influence: a bar along the bottom edge, as long as the node's share of the strongest.
+  nodes
+    .filter('.weighted')
+    .append('rect')
+    .attr('class', 'influence-bar')
+    .attr('x', 6)
+    .attr('y', NODE_H - 5)
+    .attr('height', 3)
+    .attr('width', (v) => Math.max(1, (NODE_W - 12) * (v.node.influence?.weight ?? 0)));
   const byId = new Map<string, SVGGElement>();
   nodes.each(function (v) {
     byId.set(v.id, this);
@@ -192,11 +211,14 @@ function svgText(parent: SVGGElement, className: string, x: number, y: number, t
 
 /** A node's texts: label, detail line, cluster tag, hit badge. */
 function fillNode(el: SVGGElement, v: ViewNode, model: ViewModel): void {
-  svgText(el, 'label', 12, 18, `${v.diff ? STATUS_MARK[v.diff.status] ?? '' : ''}${clip(v.node.label, v.node.cluster ? 27 : 31)}`);
+  svgText(el, 'label', 12, 18, `${v.diff ? STATUS_MARK[v.diff.status] ?? '' : ''}${clip(v.node.label, (v.node.cluster ? 27 : 31) - (checkBadge(v.node) ? 4 : 0))}`);
   // Room for the detail beside the badge: monospace 10.5 px is about 6.3 px a character, the bold badge about 7.
   const mark = badge(v);
   svgText(el, 'detail', 12, 36, clip(detailLine(v), Math.floor((NODE_W - 28 - 7 * mark.length) / 6.3)));
   const cluster = v.node.cluster ? model.clusterOf.get(v.node.cluster) : undefined;
   if (cluster) svgText(el, 'tag', NODE_W - 6, 15, cluster.tag, true);
   if (mark) svgText(el, 'badge', NODE_W - 6, 36, mark, true);
+  // The check badge takes the top corner, left of the cluster tag when there is one.
+  const check = checkBadge(v.node);
+  if (check) svgText(el, 'check-badge', cluster ? NODE_W - 8 - 7 * cluster.tag.length : NODE_W - 6, 15, check, true);
 }

@@ -25,6 +25,7 @@ import type { ItemLookup } from '../items/lookup';
 import type { Span } from '../items/types';
 import { shorten } from '../language/markdown';
 import type { Analysis, Step, TraceUnit } from '../trace/model';
+import { applyChecks, type GraphCheckInput } from './checks';
 import { ItemNames, type CodeRef } from './names';
 import { Positions } from './positions';
 
@@ -45,8 +46,8 @@ interface NodeCode extends GraphCode {
   ref: CodeRef;
 }
 
-/** Build the graph of `trace` (one trace of `analysis`, whose document text is `text`). */
-export function buildGraph(analysis: Analysis, text: string, trace: TraceUnit, env: GraphEnv, uri?: string): TraceGraph {
+/** Build the graph of `trace` (one trace of `analysis`, whose document text is `text`), marked by its reasoning report and weighted by influence when given. */
+export function buildGraph(analysis: Analysis, text: string, trace: TraceUnit, env: GraphEnv, uri?: string, checks?: GraphCheckInput): TraceGraph {
   const names = new ItemNames(env.grammar, env.lookup);
   const positions = new Positions(text);
   const codes = analysis.codes;
@@ -198,7 +199,7 @@ export function buildGraph(analysis: Analysis, text: string, trace: TraceUnit, e
     }
   }
 
-  return {
+  const graph: TraceGraph = {
     ...(uri !== undefined && { uri }),
     trace: trace.id,
     title: titleOf(trace),
@@ -209,6 +210,7 @@ export function buildGraph(analysis: Analysis, text: string, trace: TraceUnit, e
     header: headerOf(trace),
     metrics: metricsOf(nodes),
   };
+  return checks ? applyChecks(graph, checks) : graph;
 }
 
 const byStart = (a: { span: Span }, b: { span: Span }): number => a.span.start - b.span.start;

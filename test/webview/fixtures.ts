@@ -91,6 +91,32 @@ export function smallGraph(): TraceGraph {
   };
 }
 
+/** The small graph checked: p1 contradicts the table, c1 partly matches, the ground truth's cluster is reached by no step, influence on history items and steps (h2 the strongest). */
+export function checkedGraph(): TraceGraph {
+  const g = smallGraph();
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  byId.get('p1')!.check = { contradicts: 1, partly: 0, messages: ['✗ p1 calls h1 "home cooking videos", but item 7002208 is "Alpine GPS navigation in whiteout"'] };
+  byId.get('c1')!.check = { contradicts: 0, partly: 1, messages: ['≈ c1 says "weekday evenings"; the history shows weekend views too'] };
+  byId.get('gt1')!.check = { contradicts: 0, partly: 0, unreached: true, messages: ['✗ cluster not reached by any step (340.6566)'] };
+  const influence: Record<string, number> = { h1: 0.3, h2: 1.6, h3: -0.05, h4: 0.8, p1: 1.2, p2: 0.4, p3: 0.1, c1: 0.9, c2: 0.2, c3: 0.5, c4: 0.6, r1: 1.0, r2: 0.16 };
+  for (const [id, value] of Object.entries(influence)) byId.get(id)!.influence = { value, weight: Math.abs(value) / 1.6 };
+  for (const e of g.edges) {
+    const w = byId.get(e.source)?.influence?.weight;
+    if (w !== undefined) e.weight = w;
+  }
+  g.checks = {
+    influence: true,
+    summary: [
+      { name: 'perception', value: '2/3 consistent (67%), 1 contradicts', flag: true },
+      { name: 'claims', value: '5/7 consistent (71%), 1 partly, 1 contradicts', flag: true },
+      { name: 'coverage', value: '2/3 history clusters mentioned; not mentioned: 77.1', flag: true },
+      { name: 'ground truth', value: 'cluster not reached by any step (340.6566)', flag: true },
+      { name: 'influence', value: 'strongest step p1 (+1.20), history item h2 (+1.60) (log-probability)' },
+    ],
+  };
+  return g;
+}
+
 /** A diff of two checkpoints' graphs for one user with every status, rank moves and hit changes. */
 export function smallDiff(): GraphDiff {
   const g = smallGraph();
