@@ -150,6 +150,50 @@ export const settingsSchema: Record<string, Record<string, unknown>> = {
     markdownDescription:
       "The prompt, in the model's chat markup. Placeholders: `{history}` (the history's codes, concatenated), `{mode}` (`/think` or `/no_think`), `{user}` (the user id). When the model folder has a chat template (`chat_template` in tokenizer_config.json), the prompt's `<|im_start|>ROLE … <|im_end|>` turns are rendered through it; a template that reads `enable_thinking` writes `/think` / `/no_think` and the empty think block itself (`{mode}` is then empty). Otherwise the thinking opening (`<think>\\n`) or the empty think block is appended after the prompt.",
   },
+  'reclens.checks.enabled': {
+    type: 'boolean',
+    default: d.checks.enabled,
+    markdownDescription: 'Check what chains of thought claim against the item table (docs/checks.md): item descriptions, counts and categories, evidence, coverage of the history and recommendations. `false` switches every check off; each has its own switch below.',
+  },
+  'reclens.checks.perception': {
+    type: 'boolean',
+    default: d.checks.perception,
+    markdownDescription: 'Compare what a step says an item is (a quoted title, `is …`, `(Category / Subcategory)`) with its title, caption and categories in the table; see `#reclens.checks.similarity.contradictsBelow#`.',
+  },
+  'reclens.checks.quantity': {
+    type: 'boolean',
+    default: d.checks.quantity,
+    markdownDescription: 'Count the history items behind claims such as "12 of 20 items are Hiking / Navigation", "most items are …", "20个物品中有12个是…", "大多数…", "都是…" (by the code prefix or the category named).',
+  },
+  'reclens.checks.evidence': {
+    type: 'boolean',
+    default: d.checks.evidence,
+    description: 'Flag steps whose cited history items do not lie in the cluster they talk about.',
+  },
+  'reclens.checks.coverage': {
+    type: 'boolean',
+    default: d.checks.coverage,
+    description: 'Report history clusters no step mentions, and a ground truth whose cluster no step reaches.',
+  },
+  'reclens.checks.recommendation': {
+    type: 'boolean',
+    default: d.checks.recommendation,
+    description: 'Flag recommended items outside every cluster the recommendation steps name, and items already in the history.',
+  },
+  'reclens.checks.similarity.contradictsBelow': {
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    default: d.checks.similarity.contradictsBelow,
+    markdownDescription: 'A description of an item whose similarity to the item\'s title, caption or categories (word and character n-grams, 0–1) is below this contradicts the table (a warning). Must not exceed `#reclens.checks.similarity.consistentFrom#`.',
+  },
+  'reclens.checks.similarity.consistentFrom': {
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    default: d.checks.similarity.consistentFrom,
+    markdownDescription: 'A description whose similarity to the item is at least this is consistent with the table; between `#reclens.checks.similarity.contradictsBelow#` and this it is "partly" (a hint).',
+  },
   'reclens.trace.server': {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],

@@ -23,6 +23,20 @@ export interface ReclensSettings {
   /** Users files (JSONL, or OpenOneRec metadata Parquet) that inference reads histories and targets from. */
   users: { paths: string[] };
   inference: InferenceSettings;
+  /** The reasoning checks (docs/checks.md): each switched on or off, and the perception check's similarity thresholds. */
+  checks: ChecksSettings;
+}
+
+/** `reclens.checks.*`: `enabled` switches them all; each check (the names of `CHECKS` in server/checks/types.ts) has its own switch. */
+export interface ChecksSettings {
+  enabled: boolean;
+  perception: boolean;
+  quantity: boolean;
+  evidence: boolean;
+  coverage: boolean;
+  recommendation: boolean;
+  /** A description whose similarity to the item is below `contradictsBelow` contradicts it; from `consistentFrom` on it is consistent; between, partly. */
+  similarity: { contradictsBelow: number; consistentFrom: number };
 }
 
 /** Decoding and prompt settings of single-user inference (`reclens.inference.*`): the engine's decoding settings (less the recorded alternatives) and the prompt's template and history length. */
@@ -41,6 +55,15 @@ export const defaultSettings: ReclensSettings = {
     ...inferenceDefaults(),
     historyLength: defaultPrompt.historyLength,
     promptTemplate: defaultPrompt.template,
+  },
+  checks: {
+    enabled: true,
+    perception: true,
+    quantity: true,
+    evidence: true,
+    coverage: true,
+    recommendation: true,
+    similarity: { contradictsBelow: 0.2, consistentFrom: 0.6 },
   },
 };
 

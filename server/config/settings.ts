@@ -5,7 +5,7 @@
  */
 import { LAYER_SCHEMES, schemeLayers, STAGES, withGenericLayers, type LayerSchemeName, type LayerSpec } from '../../protocol/layers';
 import { decodingSpecs, describeRange, inRange, PROVIDERS, type DecodingKey, type DecodingSpec } from '../../protocol/inference';
-import { defaultSettings, type InferenceSettings, type ReclensSettings } from '../../protocol/settings';
+import { defaultSettings, type ChecksSettings, type InferenceSettings, type ReclensSettings } from '../../protocol/settings';
 import type { AnalyzeContext } from '../trace/model';
 import { resolveGrammar, type CompiledGrammar } from '../items/grammar';
 import type { GrammarSpec, PresetName } from '../../protocol/items';
@@ -53,6 +53,7 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
       inlayHints: { enabled: typeof hints.enabled === 'boolean' ? hints.enabled : d.inlayHints.enabled, maxLength },
       diagnostics: { unknownCodes: typeof diagnostics.unknownCodes === 'boolean' ? diagnostics.unknownCodes : d.diagnostics.unknownCodes },
       ...resolveInferenceSettings(r, errors),
+      checks: resolveChecksSettings(r, errors),
     },
     grammar,
     errors,
@@ -139,4 +140,36 @@ function resolveInferenceSettings(r: Record<string, unknown>, errors: string[]):
     users: { paths: pick('users', users, 'paths', d.users.paths, (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'a list of file paths') },
     inference,
   };
+}
+
+const CHECK_SWITCHES = ['enabled', 'perception', 'quantity', 'evidence', 'coverage', 'recommendation'] as const;
+
+/** `reclens.checks`: the switches (a boolean, or `{ "enabled": boolean }` as some clients nest them) and the similarity thresholds, each in [0, 1] and in order. */
+export function resolveChecksSettings(r: Record<string, unknown>, errors: string[]): ChecksSettings {
+  const d = defaultSettings.checks;
+  const c = isObject(r.checks) ? r.checks : {};
+  if (r.checks !== undefined && r.checks !== null && !isObject(r.checks)) errors.push(`reclens.checks must be an object of switches and thresholds (found ${JSON.stringify(r.checks)}); using the defaults.`);
+  const out: ChecksSettings = { ...d, similarity: { ...d.similarity } };
+  for (const key of CHECK_SWITCHES) {
+    const v = c[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'boolean') out[key] = v;
+    else if (isObject(v) && typeof v.enabled === 'boolean') out[key] = v.enabled;
+    else errors.push(`reclens.checks.${key} must be true or false (found ${JSON.stringify(v)}); using ${d[key]}.`);
+  }
+  const sim = isObject(c.similarity) ? c.similarity : {};
+  if (c.similarity !== undefined && c.similarity !== null && !isObject(c.similarity)) errors.push(`reclens.checks.similarity must be { "contradictsBelow", "consistentFrom" } (found ${JSON.stringify(c.similarity)}); using the defaults.`);
+  for (const key of ['contradictsBelow', 'consistentFrom'] as const) {
+    const v = sim[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1) out.similarity[key] = v;
+    else errors.push(`reclens.checks.similarity.${key} must be a number from 0 to 1 (found ${JSON.stringify(v)}); using ${d.similarity[key]}.`);
+  }
+  if (out.similarity.contradictsBelow > out.similarity.consistentFrom) {
+    errors.push(
+      `reclens.checks.similarity.contradictsBelow (${out.similarity.contradictsBelow}) must not exceed reclens.checks.similarity.consistentFrom (${out.similarity.consistentFrom}); using ${d.similarity.contradictsBelow} and ${d.similarity.consistentFrom}.`,
+    );
+    out.similarity = { ...d.similarity };
+  }
+  return out;
 }

@@ -1,0 +1,66 @@
+/**
+ * Recommendation consistency (docs/checks.md, "Recommendations"): a
+ * recommended item should lie in a cluster the recommendation steps name,
+ * and should not be an item the user already has.
+ *
+ * Decisions:
+ * - The clusters named are the codes and prefixes of the recommendation
+ *   stage's steps; when those name none (a chain cut off before its
+ *   recommendation layer), the codes of the steps the recommendations cite.
+ *   When no step names any, nothing is "outside".
+ * - Candidates of the non-thinking branch (race mode) never read the chain
+ *   of thought: they are checked for being seen only.
+ * - Seen is computed from the trace's history (same full code), so it
+ *   agrees with the engine's `seen` flag and works on any dump;
+ *   `reclens.inference.filterSeen` drops such candidates at inference.
+ */
+import { codeKey, formatCode } from '../items/grammar';
+import { under, type NamedCode } from '../trace/steps';
+import { itemCode, itemEvidence, itemName, type CheckContext } from './context';
+import type { Claim, ReasoningReport } from './types';
+
+export type RecommendationSummary = ReasoningReport['recommendations'];
+
+/** The recommendation claims and the report's summary. */
+export function checkRecommendations(ctx: CheckContext): { claims: Claim[]; summary: RecommendationSummary } {
+  const recs = ctx.trace.recommendations ?? [];
+  const summary: RecommendationSummary = { total: recs.length, outsideNamedClusters: 0, seen: 0 };
+  const claims: Claim[] = [];
+  const seenBy = new Map<string, string>();
+  for (const h of ctx.history) if (h.code && !seenBy.has(codeKey(h.code.levels, h.code.domain))) seenBy.set(codeKey(h.code.levels, h.code.domain), h.id);
+  const named = namedClusters(ctx);
+  const namedLabel = named.map((c) => formatCode(ctx.grammar, c.levels, { domain: c.domain })).join(', ');
+
+  for (const r of recs) {
+    const code = itemCode(ctx, r.codeIndexes);
+    if (!code) continue;
+    const item = ctx.lookup.exact(code.levels, code.domain)[0];
+    const what = `recommendation ${r.rank}${item ? ` ${itemName(item, 50)}` : ''}`;
+    const evidence = item ? [itemEvidence(item)] : [];
+    const seen = code.levels.length === ctx.grammar.levelCount ? seenBy.get(codeKey(code.levels, code.domain)) : undefined;
+    if (seen) {
+      summary.seen++;
+      claims.push({ check: 'recommendation', span: { ...r.itemSpan }, verdict: 'contradicts', message: `${what} is already in the history (${seen})`, evidence });
+    }
+    if (named.length > 0 && r.branch !== 'non-thinking' && !named.some((c) => under(code, c))) {
+      summary.outsideNamedClusters++;
+      claims.push({
+        check: 'recommendation',
+        span: { ...r.itemSpan },
+        verdict: 'contradicts',
+        message: `${what} lies outside every cluster the recommendation steps name (${namedLabel})`,
+        evidence,
+      });
+    }
+  }
+  return { claims, summary };
+}
+
+/** The codes and prefixes of the recommendation steps, else of the steps the recommendations cite. */
+function namedClusters(ctx: CheckContext): NamedCode[] {
+  const strip = (c: NamedCode): NamedCode => (c.domain ? { levels: c.levels, domain: c.domain } : { levels: c.levels });
+  const own = ctx.steps.filter((rs) => rs.step.stage === 'recommendation').flatMap((rs) => rs.codes.map(strip));
+  if (own.length > 0) return own;
+  const cited = new Set((ctx.trace.recommendations ?? []).flatMap((r) => r.evidence.map((e) => e.target)));
+  return ctx.steps.filter((rs) => cited.has(rs.step.id)).flatMap((rs) => rs.codes.map(strip));
+}
