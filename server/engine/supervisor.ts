@@ -11,6 +11,8 @@ import { CancelledError } from './engine';
 import type { InferenceRequest } from './service';
 import type { InferenceRecord, ProgressEvent } from '../../protocol/inference';
 import type { FromWorker, LiveCall, ToWorker } from './worker-protocol';
+import type { InfluenceAnalysis } from '../checks/influence';
+import type { InfluenceRequest } from '../checks/influence-run';
 
 export interface SupervisorOptions {
   /** The worker script (`dist/engine.js`). */
@@ -27,6 +29,7 @@ interface Pending {
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (e: ProgressEvent) => void;
+  onCount?: (done: number, total: number) => void;
 }
 
 export class WorkerCrashError extends Error {
@@ -83,9 +86,10 @@ export class EngineSupervisor {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === 'progress') p.onProgress?.(m.event);
-    else if (m.type === 'result' || m.type === 'live-result') {
+    else if (m.type === 'influence-progress') p.onCount?.(m.done, m.total);
+    else if (m.type === 'result' || m.type === 'live-result' || m.type === 'influence-result') {
       this.pending.delete(m.id);
-      p.resolve(m.type === 'result' ? m.record : m.value);
+      p.resolve(m.type === 'result' ? m.record : m.type === 'influence-result' ? m.report : m.value);
     } else {
       this.pending.delete(m.id);
       p.reject(m.cancelled ? new CancelledError() : new Error(m.message));
@@ -100,6 +104,11 @@ export class EngineSupervisor {
     return this.request((id) => ({ type: 'infer', id, request }), options) as Promise<InferenceRecord>;
   }
 
+  /** The counterfactual influence analysis of a trace on its model; `onCount` after each scored context, `onProgress` while the model loads. */
+  influence(request: InfluenceRequest, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void; onCount?: (done: number, total: number) => void } = {}): Promise<InfluenceAnalysis> {
+    return this.request((id) => ({ type: 'influence', id, request }), options) as Promise<InfluenceAnalysis>;
+  }
+
   /** A call on the worker's live run; its answer. */
   live(call: LiveCall, options: { signal?: AbortSignal } = {}): Promise<unknown> {
     return this.request((id) => ({ type: 'live', id, call }), options);
@@ -110,7 +119,7 @@ export class EngineSupervisor {
     this.post({ type: 'live-pause' });
   }
 
-  private request(message: (id: number) => ToWorker, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void }): Promise<unknown> {
+  private request(message: (id: number) => ToWorker, options: { signal?: AbortSignal; onProgress?: (e: ProgressEvent) => void; onCount?: (done: number, total: number) => void }): Promise<unknown> {
     if (this.disposed) return Promise.reject(new Error('the inference engine was shut down'));
     if (options.signal?.aborted) return Promise.reject(new CancelledError());
     this.child ??= this.start();
@@ -138,6 +147,7 @@ export class EngineSupervisor {
         resolve: (r) => (done(), resolve(r)),
         reject: (e) => (done(), reject(e)),
         onProgress: options.onProgress,
+        onCount: options.onCount,
       });
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.post(message(id));

@@ -2,6 +2,8 @@
 import type { InferenceRequest } from './service';
 import type { InferenceRecord, ProgressEvent } from '../../protocol/inference';
 import type { LiveOptions, StopWhen } from './live/types';
+import type { InfluenceAnalysis } from '../checks/influence';
+import type { InfluenceRequest } from '../checks/influence-run';
 
 /** A call on the worker's live run (one per worker): `LiveRun`'s methods as messages. */
 export type LiveCall =
@@ -16,6 +18,8 @@ export type LiveCall =
 
 export type ToWorker =
   | { type: 'infer'; id: number; request: InferenceRequest }
+  /** A counterfactual influence analysis (server/checks/influence-run.ts), cancelled like an inference. */
+  | { type: 'influence'; id: number; request: InfluenceRequest }
   | { type: 'cancel'; id: number }
   | { type: 'release' }
   | { type: 'live'; id: number; call: LiveCall }
@@ -27,4 +31,6 @@ export type FromWorker =
   | { type: 'progress'; id: number; event: ProgressEvent }
   | { type: 'result'; id: number; record: InferenceRecord }
   | { type: 'live-result'; id: number; value: unknown }
+  | { type: 'influence-progress'; id: number; done: number; total: number }
+  | { type: 'influence-result'; id: number; report: InfluenceAnalysis }
   | { type: 'error'; id: number; message: string; cancelled: boolean };

@@ -4,6 +4,7 @@
  * the supervisor reports it and starts a fresh one for the next request.
  * Entry point of `dist/engine.js`.
  */
+import { runInfluence } from '../checks/influence-run';
 import { CancelledError } from './engine';
 import { LocalLiveRun } from './live/run';
 import { InferenceService } from './service';
@@ -21,6 +22,7 @@ process.on('message', (m: ToWorker) => {
   if (m.type === 'cancel') running.get(m.id)?.abort();
   else if (m.type === 'release') void service.release();
   else if (m.type === 'infer') void run(m.id, m);
+  else if (m.type === 'influence') void influence(m.id, m);
   else if (m.type === 'live') void live(m.id, m.call);
   else if (m.type === 'live-pause') liveRun?.pause();
 });
@@ -32,6 +34,23 @@ async function run(id: number, m: Extract<ToWorker, { type: 'infer' }>): Promise
   try {
     const record = await service.infer(m.request, { signal: controller.signal, onProgress: (event) => send({ type: 'progress', id, event }) });
     send({ type: 'result', id, record });
+  } catch (e) {
+    send({ type: 'error', id, message: (e as Error).message, cancelled: e instanceof CancelledError });
+  } finally {
+    running.delete(id);
+  }
+}
+
+async function influence(id: number, m: Extract<ToWorker, { type: 'influence' }>): Promise<void> {
+  const controller = new AbortController();
+  running.set(id, controller);
+  try {
+    const report = await runInfluence(service, m.request, {
+      signal: controller.signal,
+      onLoading: (event) => send({ type: 'progress', id, event }),
+      onProgress: (done, total) => send({ type: 'influence-progress', id, done, total }),
+    });
+    send({ type: 'influence-result', id, report });
   } catch (e) {
     send({ type: 'error', id, message: (e as Error).message, cancelled: e instanceof CancelledError });
   } finally {
