@@ -3,6 +3,7 @@ import { analyzeContext } from '../config/settings';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkFile, formatProblem } from './check';
 import { diffCommand } from './diff-command';
+import { explainCommand, explainOptions } from './explain-command';
 import { indexCommand } from './index-command';
 import { decodingFlagOptions, decodingFlagsHelp, inferCommand, type InferFlags } from './infer-command';
 import { renderCommand } from './render-command';
@@ -25,6 +26,9 @@ Usage:
                                     moved, hits, interests that appeared, disappeared or changed
   reclens render [options] TRACE    a standalone HTML page with the trace's reasoning graph
                                     (--out, default graph.html); with --diff B, the diff graph
+  reclens explain [options] TRACE   does the recommendation depend on the reasoning? The influence
+                                    of each step and history item of an .rtrace on its top
+                                    recommendations and ground truth, scored on the model
 
 Options:
   --format text|json     output format (default text)
@@ -45,6 +49,12 @@ Graph options:
   --diff B               render: draw the diff of TRACE (A) and B (--trace-b picks B's trace)
   --out FILE             render: the page to write (default graph.html, diff.html with
                          --diff; - for stdout)
+
+Explain options:
+  --trace ID             the trace's id (its sample or user), checked against the file
+  --model DIR            model folder (default: reclens.model.path)
+  --top N                recommendations scored (default 3; the ground truth always)
+  --provider P           auto | cuda | cpu
 
 Inference options (defaults: reclens.model.*, reclens.users.paths, reclens.inference.*):
   --user ID              the user to run (required)
@@ -107,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return command ? 0 : 2;
   }
-  if (!['check', 'index', 'infer', 'diff', 'render'].includes(command)) {
+  if (!['check', 'index', 'infer', 'diff', 'render', 'explain'].includes(command)) {
     process.stderr.write(`reclens: unknown command "${command}"\n\n${usage}`);
     return 2;
   }
@@ -117,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     args = parseArgs({
       args: rest,
       allowPositionals: command !== 'infer',
-      options: command === 'infer' ? { ...common, ...inferOptions } : graph ? { ...common, ...graphOptions } : { ...common, stats: { type: 'boolean' } },
+      options: command === 'infer' ? { ...common, ...inferOptions } : command === 'explain' ? { ...common, ...explainOptions } : graph ? { ...common, ...graphOptions } : { ...common, stats: { type: 'boolean' } },
     });
   } catch (e) {
     process.stderr.write(`reclens ${command}: ${(e as Error).message}\n\n${usage}`);
@@ -135,6 +145,10 @@ export async function main(argv: string[]): Promise<number> {
   const flags: WorkspaceFlags = { settings: values.settings, preset: values.preset, alignment: values.alignment, cache: values.cache };
   try {
     if (command === 'infer') return await inferCommand(inferFlags(values as Record<string, unknown>), flags);
+    if (command === 'explain') {
+      const s = (k: string): string | undefined => (values as Record<string, unknown>)[k] as string | undefined;
+      return await explainCommand(positionals, { trace: s('trace'), model: s('model'), top: s('top'), provider: s('provider'), json: values.format === 'json' }, flags);
+    }
     if (command === 'diff' || command === 'render') return await graphCommand(command, positionals, values as Record<string, unknown>, flags);
     if (command === 'index') return await indexCommand(positionals, flags, { json: values.format === 'json', stats: (values as { stats?: boolean }).stats === true });
     if (positionals.length === 0) {
