@@ -63,7 +63,7 @@ export const defaultSettings: ReclensSettings = {
     evidence: true,
     coverage: true,
     recommendation: true,
-    similarity: { contradictsBelow: 0.2, consistentFrom: 0.6 },
+    similarity: { contradictsBelow: 0.25, consistentFrom: 0.8 },
   },
 };
 

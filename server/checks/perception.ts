@@ -33,8 +33,11 @@ interface Description {
 }
 
 const QUOTES: Record<string, string> = { '"': '"', '“': '”', '”': '”', "'": "'", '‘': '’', '「': '」', '『': '』', '《': '》' };
-const CONNECTOR = /^[ \t]*(?:(?:[:：=]|—|–|->|→|,|，)[ \t]*)?(?:(?:is|was|means|refers to|shows)[ \t]+(?:(?:a|an|the)[ \t]+)?|(?:是|为|即)[ \t]*(?:一(?:个|条|部|段|款|则|篇)[ \t]*)?)?/iu;
-const EXPLICIT = /(?:[:：=]|—|->|→|\bis\b|\bwas\b|\bmeans\b|\brefers to\b|\bshows\b|是|为|即)/iu;
+// What may stand between an item and its description. A bare `is` / `是` introduces a quoted title or a bracket only
+// ("is watched twice", "is the latest" describe events, not the item); a phrase needs a stronger mark.
+const CONNECTOR = /^[ \t]*(?:(?:[:：=]|—|–|->|→|,|，)[ \t]*)?(?:(?:is|means|refers to|shows)[ \t]+|(?:是|为|即)[ \t]*)?/iu;
+const PHRASE_START_EN = /^(?:a|an)\s/iu;
+const PHRASE_START_ZH = /^(?:一(?:个|条|部|段|款|则|篇)|关于|讲)/u;
 const SENTENCE_END = /[.;!?。；！？\n]|<-|\s\(h\d|$/u;
 const HISTORY_ID = /(?<![\p{L}\p{N}_])h(\d{1,4})(?![\p{L}\p{N}_])/gu;
 
@@ -107,12 +110,13 @@ export function descriptions(text: string, at: Span, limit: number): Description
   }
   let p = at.end;
   // A closing bracket around the item: `(<code>) is …`.
-  const close = /^[ \t]*[)）]/u.exec(text.slice(p, limit));
+  const close = /[(（][ \t]*$/u.test(text.slice(Math.max(0, at.start - 3), at.start)) ? /^[ \t]*[)）]/u.exec(text.slice(p, limit)) : null;
   if (close) p += close[0].length;
-  const conn = CONNECTOR.exec(text.slice(p, limit));
-  const explicit = conn !== null && EXPLICIT.test(conn[0]);
-  p += conn?.[0].length ?? 0;
+  const conn = CONNECTOR.exec(text.slice(p, limit))?.[0] ?? '';
+  p += conn.length;
   const rest = text.slice(p, limit);
+  // A caption-like phrase: after a colon-like mark, or after `is a …` / `是一段…` / `是关于…`.
+  const explicit = phraseAllowed(conn, rest);
   const quoted = /^(["“'‘「『《])([^\n]{1,200}?)(["”'’」』》])/u.exec(rest);
   if (quoted && QUOTES[quoted[1]] === quoted[3]) {
     out.push({ kind: 'title', at: { start: p + 1, end: p + 1 + quoted[2].length } });
@@ -132,6 +136,14 @@ export function descriptions(text: string, at: Span, limit: number): Description
     out.push({ kind: 'category', at: { start, end: start + cat[1].length } });
   }
   return out;
+}
+
+/** Whether a caption-like phrase may follow this connector: a colon-like mark, `is a …`, `是一段…` / `是关于…`. */
+function phraseAllowed(conn: string, rest: string): boolean {
+  const c = conn.trim().toLowerCase();
+  if (/(?:^|\s)is$/u.test(c)) return PHRASE_START_EN.test(rest);
+  if (/[是为即]$/u.test(c)) return PHRASE_START_ZH.test(rest);
+  return /[:：=]|—|–|->|→|means|refers to|shows/u.test(c);
 }
 
 function verdictOf(ctx: CheckContext, score: number): Verdict {
@@ -165,7 +177,5 @@ function judge(ctx: CheckContext, rs: ReasoningStep, subject: Subject, d: Descri
       : verdict === 'partly'
         ? `${id} ${d.kind === 'category' ? 'puts' : 'calls'} ${subject.name} ${d.kind === 'category' ? 'in ' : ''}"${shown}", which only partly matches item ${item.id} ${what} (similarity ${best.score.toFixed(2)})`
         : `${id}'s ${d.kind === 'category' ? 'category' : 'description'} "${shown}" matches item ${item.id} ${what}`;
-  return stepClaim(rs, d.at, { check: 'perception', verdict, message, evidence: [itemEvidence(item)], score: round(best.score) });
+  return stepClaim(rs, d.at, { check: 'perception', verdict, message, evidence: [itemEvidence(item)], score: best.score });
 }
-
-const round = (x: number): number => Math.round(x * 1000) / 1000;

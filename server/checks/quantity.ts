@@ -34,7 +34,7 @@ const PATTERNS: { re: RegExp; make: (m: RegExpExecArray) => Quantifier }[] = [
   { re: new RegExp(`\\b(\\d{1,4})\\s*/\\s*(\\d{1,4})(?:\\s+[\\p{L}-]+){0,2}?\\s+${VERB_EN}\\s+`, 'giu'), make: (m) => ({ kind: 'count', n: Number(m[1]), of: Number(m[2]) }) },
   { re: new RegExp(`(?<![\\d/])\\b(\\d{1,4})\\s+(?:(?:history|recent|latest)\\s+)?${NOUN_EN}\\s+${VERB_EN}\\s+`, 'giu'), make: (m) => ({ kind: 'count', n: Number(m[1]) }) },
   { re: new RegExp(`\\b(?:most|the majority|a majority)\\s+(?:of\\s+)?(?:the\\s+)?(?:(?:user's|history|recent|latest)\\s+)?(?:${NOUN_EN}|history)\\s+${VERB_EN}\\s+`, 'giu'), make: () => ({ kind: 'most' }) },
-  { re: new RegExp(`\\ball\\s+(?:(\\d{1,4})\\s+)?(?:of\\s+)?(?:the\\s+)?(?:(\\d{1,4})\\s+)?(?:(?:history|recent|latest)\\s+)?${NOUN_EN}\\s+${VERB_EN}\\s+`, 'giu'), make: (m) => ({ kind: 'all', of: m[1] || m[2] ? Number(m[1] || m[2]) : undefined }) },
+  { re: new RegExp(`\\ball\\s+(?:(\\d{1,4})\\s+)?(?:of\\s+)?(?:the\\s+)?(?:(\\d{1,4})\\s+)?(?:(?:history|recent|latest|last)\\s+)?(?:(\\d{1,4})\\s+)?${NOUN_EN}\\s+${VERB_EN}\\s+`, 'giu'), make: (m) => ({ kind: 'all', of: m[1] || m[2] || m[3] ? Number(m[1] || m[2] || m[3]) : undefined }) },
   { re: new RegExp(`${NUM}\\s*(?:个|条|部)?${NOUN_ZH}?(?:中|里|当中|之中)(?:有|的)?\\s*${NUM}\\s*(?:个|条|部)?${NOUN_ZH}?\\s*${VERB_ZH}\\s*`, 'gu'), make: (m) => ({ kind: 'count', n: cnNumber(m[2]), of: cnNumber(m[1]) }) },
   { re: new RegExp(`(\\d{1,4})\\s*/\\s*(\\d{1,4})\\s*(?:的|个)?${NOUN_ZH}?\\s*${VERB_ZH}\\s*`, 'gu'), make: (m) => ({ kind: 'count', n: Number(m[1]), of: Number(m[2]) }) },
   { re: new RegExp(`有\\s*${NUM}\\s*(?:个|条|部)${NOUN_ZH}?\\s*${VERB_ZH}\\s*`, 'gu'), make: (m) => ({ kind: 'count', n: cnNumber(m[1]) }) },
@@ -83,7 +83,9 @@ export function quantityClaims(text: string): QuantityClaim[] {
 
 /** A category phrase without the words around it (`about`, `items`, `类视频`). */
 function cleanPhrase(s: string): string {
-  return categoryParts(s.replace(/^\s*(?:about|from|in|the|of)\s+/iu, ''))
+  // `Portraits (Photography)`: a subcategory with its category in brackets.
+  const flipped = s.trim().replace(/^([^()（）]+?)\s*[(（]([^()（）]+)[)）]$/u, '$2 / $1');
+  return categoryParts(flipped.replace(/^\s*(?:about|from|in|the|of)\s+/iu, ''))
     .map((p) =>
       p
         .replace(/\s+(?:items?|videos?|clips?|content|products?|related)$/iu, '')
@@ -129,12 +131,21 @@ function knownCategory(ctx: CheckContext, phrase: string): boolean {
 export function checkQuantities(ctx: CheckContext): Claim[] {
   const out: Claim[] = [];
   for (const rs of ctx.steps) {
+    const counted: Span[] = [];
     for (const qc of quantityClaims(rs.view.text)) {
+      counted.push(qc.x);
       const r = resolveGroup(ctx, rs, qc.x);
       if (!r) continue;
       const claim = countClaim(ctx, rs, qc, r);
       if (claim) out.push(claim);
-      const mismatch = r.code && r.phrase ? categoryMismatch(ctx, rs, qc, r.code, r.phrase) : undefined;
+      const mismatch = r.code && r.phrase ? categoryMismatch(ctx, rs, qc.x, r.code, r.phrase) : undefined;
+      if (mismatch) out.push(mismatch);
+    }
+    // A category path written just before a prefix outside any count: "from Skincare / Moisturizers <prefix>".
+    for (const c of rs.codes) {
+      if (c.full || counted.some((x) => c.at.start >= x.start && c.at.start < x.end)) continue;
+      const named = pathBefore(ctx, rs.view.text, c.at.start);
+      const mismatch = named && categoryMismatch(ctx, rs, { start: named.start, end: c.at.end }, c, named.phrase);
       if (mismatch) out.push(mismatch);
     }
   }
@@ -176,14 +187,29 @@ function historyEvidence(h: HistoryEntry): ClaimEvidence {
   return itemEvidence(item, `${h.id}: item ${item.id} "${clipText(item.title ?? item.caption ?? '', 60)}"${item.categories ? ` (${item.categories})` : ''}`);
 }
 
+/** A category path (`A / B`, one to three words a part) ending just before `end`, that the table knows. */
+function pathBefore(ctx: CheckContext, text: string, end: number): { start: number; phrase: string } | undefined {
+  const m = /([^\n/()（）:：,，.。;；<>]+(?:\/[^\n/()（）:：,，.。;；<>]+)+?)\s*$/u.exec(text.slice(Math.max(0, end - 120), end));
+  if (!m) return undefined;
+  const base = end - m[0].length;
+  const [first, ...rest] = m[1].split('/');
+  const words = first.trimEnd().split(/\s+/u);
+  for (let k = 1; k <= Math.min(3, words.length); k++) {
+    const head = words.slice(-k).join(' ');
+    const phrase = cleanPhrase([head, ...rest].join('/'));
+    if (phrase && knownCategory(ctx, phrase)) return { start: base + first.trimEnd().length - head.length, phrase };
+  }
+  return undefined;
+}
+
 /** A code written next to a category that its items are not in: "Cooking <prefix of hiking items>". */
-function categoryMismatch(ctx: CheckContext, rs: ReasoningStep, qc: QuantityClaim, code: StepCode, phrase: string): Claim | undefined {
+function categoryMismatch(ctx: CheckContext, rs: ReasoningStep, at: Span, code: StepCode, phrase: string): Claim | undefined {
   const examples = ctx.lookup.prefix(code.levels, code.domain, 5).examples.filter((i) => i.categories);
   if (examples.length === 0 || !knownCategory(ctx, phrase)) return undefined;
   const inIt = examples.filter((i) => inCategory(i, phrase, ctx.similarity)).length;
   if (inIt * 2 > examples.length) return undefined;
   const label = formatCode(ctx.grammar, code.levels, { domain: code.domain });
-  return stepClaim(rs, qc.x, {
+  return stepClaim(rs, at, {
     check: 'quantity',
     verdict: inIt === 0 ? 'contradicts' : 'partly',
     message: `${rs.step.id} calls ${label} "${clipText(phrase, 40)}", but its items are in "${clipText(examples[0].categories ?? '', 60)}"`,

@@ -10,11 +10,13 @@
  *   When no step names any, nothing is "outside".
  * - Candidates of the non-thinking branch (race mode) never read the chain
  *   of thought: they are checked for being seen only.
- * - Seen is computed from the trace's history (same full code), so it
- *   agrees with the engine's `seen` flag and works on any dump;
+ * - Seen: the code of a history item of the trace (works on any dump), or
+ *   a candidate the engine marked `seen` in an `.rtrace` (it knows the
+ *   user's whole history, of which the prompt holds the latest items);
  *   `reclens.inference.filterSeen` drops such candidates at inference.
  */
 import { codeKey, formatCode } from '../items/grammar';
+import type { Recommendation } from '../trace/model';
 import { under, type NamedCode } from '../trace/steps';
 import { itemCode, itemEvidence, itemName, type CheckContext } from './context';
 import type { Claim, ReasoningReport } from './types';
@@ -37,10 +39,11 @@ export function checkRecommendations(ctx: CheckContext): { claims: Claim[]; summ
     const item = ctx.lookup.exact(code.levels, code.domain)[0];
     const what = `recommendation ${r.rank}${item ? ` ${itemName(item, 50)}` : ''}`;
     const evidence = item ? [itemEvidence(item)] : [];
-    const seen = code.levels.length === ctx.grammar.levelCount ? seenBy.get(codeKey(code.levels, code.domain)) : undefined;
-    if (seen) {
+    const inPrompt = code.levels.length === ctx.grammar.levelCount ? seenBy.get(codeKey(code.levels, code.domain)) : undefined;
+    if (inPrompt || markedSeen(ctx, r)) {
       summary.seen++;
-      claims.push({ check: 'recommendation', span: { ...r.itemSpan }, verdict: 'contradicts', message: `${what} is already in the history (${seen})`, evidence });
+      const where = inPrompt ? `in the history (${inPrompt})` : "in the user's history (marked seen)";
+      claims.push({ check: 'recommendation', span: { ...r.itemSpan }, verdict: 'contradicts', message: `${what} is already ${where}`, evidence });
     }
     if (named.length > 0 && r.branch !== 'non-thinking' && !named.some((c) => under(code, c))) {
       summary.outsideNamedClusters++;
@@ -54,6 +57,13 @@ export function checkRecommendations(ctx: CheckContext): { claims: Claim[]; summ
     }
   }
   return { claims, summary };
+}
+
+/** Whether an `.rtrace` recommendation line carries the engine's `seen` flag. */
+function markedSeen(ctx: CheckContext, r: Recommendation): boolean {
+  if (ctx.analysis.kind !== 'rtrace') return false;
+  const attributes = ctx.doc.slice(r.itemSpan.end, r.span.end).split('<-')[0];
+  return /(?:^|\s)seen(?=\s|$)/u.test(attributes);
 }
 
 /** The codes and prefixes of the recommendation steps, else of the steps the recommendations cite. */
