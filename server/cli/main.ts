@@ -1,7 +1,10 @@
 /** Entry of `dist/cli.js` (`reclens`): the engine's features in a terminal. */
 import { analyzeContext } from '../config/settings';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { checkFile, formatProblem } from './check';
+import { fileProblems, formatProblem, readFile } from './check';
+import { ReasoningRun } from './check-reasoning';
+import { checkSwitch } from '../language/check-diagnostics';
+import { traceChecker } from '../language/check-trace';
 import { diffCommand } from './diff-command';
 import { explainCommand, explainOptions } from './explain-command';
 import { indexCommand } from './index-command';
@@ -13,7 +16,11 @@ const usage = `reclens — debug the reasoning of generative recommenders
 
 Usage:
   reclens check [options] FILE...   lint trace files (.rtrace, benchmark JSON, JSONL, text);
-                                    prints file:line:col: severity: message, exits 1 on errors
+                                    prints file:line:col: severity: message, exits 1 on errors.
+                                    With --reasoning, also checks each chain of thought against
+                                    the item table: claims that contradict it (warnings) or
+                                    partly match (hints), a report per trace (per sample of a
+                                    dump) and overall
   reclens index [options] [TABLE...]
                                     build (or open from the cache) the item index of alignment
                                     tables (default: reclens.alignment.paths) and report them
@@ -38,6 +45,7 @@ Options:
   --alignment PATH       alignment table (repeatable); replaces reclens.alignment.paths
   --cache DIR            index cache folder (default: .reclens/cache in the workspace)
   --stats                index: items, collisions and codebook usage per level
+  --reasoning            check: check the reasoning too (reclens.checks.* switch checks off)
                          (diff and render: without workspace settings in the current folder,
                          those nearest the first trace file give the item titles)
 
@@ -127,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
     args = parseArgs({
       args: rest,
       allowPositionals: command !== 'infer',
-      options: command === 'infer' ? { ...common, ...inferOptions } : command === 'explain' ? { ...common, ...explainOptions } : graph ? { ...common, ...graphOptions } : { ...common, stats: { type: 'boolean' } },
+      options: command === 'infer' ? { ...common, ...inferOptions } : command === 'explain' ? { ...common, ...explainOptions } : graph ? { ...common, ...graphOptions } : { ...common, stats: { type: 'boolean' }, reasoning: { type: 'boolean' } },
     });
   } catch (e) {
     process.stderr.write(`reclens ${command}: ${(e as Error).message}\n\n${usage}`);
@@ -155,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`reclens check: no files given\n\n${usage}`);
       return 2;
     }
-    return await check(positionals, flags, values.format === 'json');
+    return await check(positionals, flags, values.format === 'json', (values as { reasoning?: boolean }).reasoning === true);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`reclens ${command}: ${e.message}\n`);
@@ -175,8 +183,8 @@ async function graphCommand(command: 'diff' | 'render', positionals: string[], v
   return renderCommand(positionals[0], { trace: s('trace'), diff: s('diff'), traceB: s('trace-b'), out: s('out') }, flags);
 }
 
-/** `reclens check`: diagnostics of each file, exit 1 when any is an error. */
-async function check(files: string[], flags: WorkspaceFlags, json: boolean): Promise<number> {
+/** `reclens check`: diagnostics of each file (and with `reasoning`, the reasoning checks), exit 1 when any is an error; contradictions are warnings. */
+async function check(files: string[], flags: WorkspaceFlags, json: boolean, reasoning: boolean): Promise<number> {
   const ws = cliWorkspace(flags);
   for (const e of ws.resolved.errors) process.stderr.write(`reclens: ${e}\n`);
   const { store, result } = await loadItems(ws, true);
@@ -184,14 +192,27 @@ async function check(files: string[], flags: WorkspaceFlags, json: boolean): Pro
   const { grammar, settings } = ws.resolved;
   const context = analyzeContext({ grammar, settings });
   const env = { grammar, lookup: result.lookup };
-  const all = files.flatMap((file) => checkFile(file, context, env, settings.diagnostics.unknownCodes));
+  const run = reasoning ? new ReasoningRun(traceChecker(result.lookup, settings.checks), checkSwitch(settings), json) : undefined;
+  const all = files.flatMap((file) => {
+    const read = readFile(file, context);
+    const problems = fileProblems(read, env, settings.diagnostics.unknownCodes);
+    if (!run) return problems;
+    // In document order: a claim's line sits among the file's other problems.
+    return [...problems, ...run.add(read)].sort((a, b) => a.line - b.line || a.column - b.column);
+  });
+  const checked = run?.finish();
   store.dispose();
-  if (json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-  else {
+  if (json) {
+    const out = checked ? { problems: all, traces: checked.traces, samples: checked.samples, overall: checked.overall } : all;
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
     for (const p of all) process.stdout.write(`${formatProblem(p)}\n`);
+    if (checked?.text) process.stdout.write(`${all.length > 0 ? '\n' : ''}${checked.text}\n`);
     const errors = all.filter((p) => p.severity === 'error').length;
     const warnings = all.filter((p) => p.severity === 'warning').length;
-    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    const count = (v: string) => checked?.problems.filter((p) => p.verdict === v).length ?? 0;
+    const claims = checked ? `; reasoning: ${count('contradicts')} contradicted, ${count('partly')} partly` : '';
+    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${claims}\n`);
   }
   return all.some((p) => p.severity === 'error') ? 1 : 0;
 }

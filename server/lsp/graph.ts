@@ -13,7 +13,8 @@ import { buildGraph, type GraphEnv } from '../graph/build';
 import { diffGraphs } from '../graph/diff';
 import { GraphError, selectTrace } from '../graph/select';
 import { analyzeDocumentAsync, detectKind } from '../trace/analyze';
-import type { Analysis, AnalyzeContext } from '../trace/model';
+import type { ReasoningReport } from '../checks/types';
+import type { Analysis, AnalyzeContext, TraceUnit } from '../trace/model';
 import { nameOf, readDocument } from './read-document';
 
 export interface GraphContext {
@@ -25,12 +26,15 @@ export interface GraphContext {
   context(): AnalyzeContext;
   /** The grammar and the item pool, for titles and clusters. */
   env(): GraphEnv;
+  /** The reasoning report of a trace (`open`: of a document open in the client), or undefined when the checks are off. */
+  report?(doc: TextDocument, analysis: Analysis, trace: TraceUnit, open: boolean): ReasoningReport | undefined;
 }
 
 interface Loaded {
   doc: TextDocument;
   analysis: Analysis;
   name: string;
+  open: boolean;
 }
 
 /** Answer `reclens/graph` and `reclens/diff` on the connection. */
@@ -38,21 +42,23 @@ export function registerGraph(connection: Connection, ctx: GraphContext): void {
   async function load(uri: string): Promise<Loaded> {
     const { doc, open } = await readDocument(uri, ctx.document);
     const analysis = open ? await ctx.analysis(doc) : await analyzeDocumentAsync(doc.getText(), detectKind(uri, undefined, doc.getText()), ctx.context());
-    return { doc, analysis, name: nameOf(uri) };
+    return { doc, analysis, name: nameOf(uri), open };
   }
 
-  function graphOf(loaded: Loaded, trace: string | undefined, position?: { line: number; character: number }): TraceGraph {
+  function graphOf(loaded: Loaded, trace: string | undefined, position?: { line: number; character: number }, checked = false): TraceGraph {
     try {
       const offset = position ? loaded.doc.offsetAt(position) : undefined;
       const unit = selectTrace(loaded.analysis, { trace, offset }, loaded.name);
-      return buildGraph(loaded.analysis, loaded.doc.getText(), unit, ctx.env(), loaded.doc.uri);
+      // A graph is drawn with its trace's report; a diff compares the reasoning itself.
+      const report = checked ? ctx.report?.(loaded.doc, loaded.analysis, unit, loaded.open) : undefined;
+      return buildGraph(loaded.analysis, loaded.doc.getText(), unit, ctx.env(), loaded.doc.uri, report ? { report } : undefined);
     } catch (e) {
       if (e instanceof GraphError) throw new ResponseError(1, e.message);
       throw e;
     }
   }
 
-  connection.onRequest(GraphRequest, async (params) => graphOf(await load(params?.uri), params.trace, params.position));
+  connection.onRequest(GraphRequest, async (params) => graphOf(await load(params?.uri), params.trace, params.position, true));
 
   connection.onRequest(DiffRequest, async (params) => {
     if (!params?.a || !params?.b) throw new ResponseError(1, 'a diff needs two sides: {"a": {"uri": …}, "b": {"uri": …}}');

@@ -30,16 +30,20 @@ import { defaultCacheDir, resolveTables } from '../config/tables';
 import { formatCode } from '../items/grammar';
 import { emptyLookup } from '../items/memory-lookup';
 import { ItemStore } from '../items/store';
+import { anyCheckOn, checkSwitch, claimProblems, type RelatedRow } from '../language/check-diagnostics';
+import { withChecks } from '../language/check-hover';
+import { traceChecker, type CheckTrace } from '../language/check-trace';
 import { completionsAt } from '../language/completion';
 import { documentProblems } from '../language/diagnostics';
 import { hoverAt, type ItemEnv } from '../language/hover';
 import { inlayHints } from '../language/inlay';
 import { definitionAt, referencesAt } from '../language/navigation';
 import { semanticTokens, tokenModifiers, tokenTypes } from '../language/semantic';
-import type { Analysis, OutlineNode } from '../trace/model';
+import type { Analysis, OutlineNode, TraceUnit } from '../trace/model';
 import { toDiagnostic, toRange } from './convert';
 import { Tasks } from './tasks';
 import { AnalysisCache } from './documents';
+import { ReasoningChecks } from './checks';
 import { registerGraph } from './graph';
 import { registerInference } from './inference';
 import { registerModels } from './models';
@@ -53,6 +57,12 @@ const lineRange = (line: number | undefined): Range => {
   const l = Math.max(0, (line ?? 1) - 1);
   return { start: { line: l, character: 0 }, end: { line: l, character: 0 } };
 };
+
+/** A table row of a claim's evidence, as related information. */
+const rowLocation = (row: RelatedRow) => ({ location: { uri: pathToFileURL(row.path).toString(), range: lineRange(row.line) }, message: row.message });
+
+/** Diagnostics wait this long for the reasoning checks before the analysis's own problems go out alone. */
+const CHECKS_WAIT_MS = 150;
 
 /** Semantic tokens of documents bigger than this are served by range only. */
 const FULL_TOKENS_LIMIT = 2_000_000;
@@ -79,14 +89,49 @@ export function startServer(connection: Connection): void {
   const tasks = new Tasks(connection);
   let env: ItemEnv = { grammar: resolved.grammar, lookup: emptyLookup };
 
+  // The pool and the settings of the moment: both change on reload.
+  const checkTrace: CheckTrace = (analysis, text, trace) => traceChecker(env.lookup, resolved.settings.checks)(analysis, text, trace);
+  const checks = new ReasoningChecks(checkTrace, () => checkSwitch(resolved.settings));
   const cache = new AnalysisCache(
     () => analyzeContext(resolved),
-    (doc, analysis) => publish(doc, analysis),
+    (doc, analysis) => analysed(doc, analysis),
   );
+
+  /** Check a fresh analysis, then publish its problems and the claims' (or the problems alone first, when the checks take a while). */
+  function analysed(doc: TextDocument, analysis: Analysis): void {
+    const version = doc.version;
+    const current = () => documents.get(doc.uri) === doc && doc.version === version;
+    const early = setTimeout(() => current() && publish(doc, analysis), CHECKS_WAIT_MS);
+    const done = () => {
+      clearTimeout(early);
+      if (current()) publish(doc, analysis);
+    };
+    checks.analysed(doc, analysis).then(done, (e: unknown) => {
+      connection.console.error(`RecLens: checking the reasoning of ${doc.uri} failed: ${(e as Error).stack ?? e}`);
+      done();
+    });
+  }
 
   function publish(doc: TextDocument, analysis: Analysis): void {
     const problems = documentProblems(analysis, env, { unknownCodes: resolved.settings.diagnostics.unknownCodes });
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: problems.map((p) => toDiagnostic(doc, p)) });
+    const diagnostics = problems.map((p) => toDiagnostic(doc, p));
+    for (const p of claimProblems(checks.known(doc), checkSwitch(resolved.settings))) diagnostics.push(toDiagnostic(doc, p, p.related.map(rowLocation)));
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+  }
+
+  /** A trace's report for a hover or a graph: a big document's trace looked at for the first time gets its claims published too (once for all the traces one request checks). */
+  const republish = new Set<string>();
+  function reportOf(doc: TextDocument, analysis: Analysis, trace: TraceUnit) {
+    const got = checks.report(doc, analysis, trace);
+    if (got?.fresh && !republish.has(doc.uri)) {
+      republish.add(doc.uri);
+      const version = doc.version;
+      setImmediate(() => {
+        republish.delete(doc.uri);
+        if (documents.get(doc.uri) === doc && doc.version === version) publish(doc, analysis);
+      });
+    }
+    return got?.report;
   }
 
   async function reloadSettings(): Promise<void> {
@@ -118,6 +163,7 @@ export function startServer(connection: Connection): void {
     const status: StatusParams = { items: result.lookup.size, tables: result.lookup.sources, grammar: resolved.grammar.spec.name, problems };
     void connection.sendNotification(StatusNotification, status);
     cache.clear();
+    checks.clear();
     for (const doc of documents.all()) cache.schedule(doc);
     return { status, built: result.built };
   }
@@ -183,6 +229,8 @@ export function startServer(connection: Connection): void {
     analysis: (doc) => cache.get(doc),
     context: () => analyzeContext(resolved),
     env: () => env,
+    // A document read from disk is checked once, for this graph.
+    report: (doc, analysis, trace, open) => (open ? reportOf(doc, analysis, trace) : anyCheckOn(checkSwitch(resolved.settings)) ? checkTrace(analysis, doc.getText(), trace) : undefined),
   });
   registerTraceHeader(connection, (uri) => documents.get(uri));
   registerModels(connection, { roots: () => roots, base: () => roots[0] ?? process.cwd(), settings: () => resolved.settings });
@@ -195,6 +243,7 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => cache.schedule(e.document));
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
+    checks.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -202,7 +251,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(textDocument.uri);
     if (!doc) return null;
     const offset = doc.offsetAt(position);
-    const hover = hoverAt(cache.getOrScan(doc, offset), offset, env);
+    const analysis = cache.getOrScan(doc, offset);
+    const hover = withChecks(hoverAt(analysis, offset, env), analysis, offset, doc.getText(), (trace) => reportOf(doc, analysis, trace), checkSwitch(resolved.settings));
     return hover ? { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toRange(doc, hover.span) } : null;
   });
 

@@ -22,7 +22,8 @@ describe('a OneReason result file over LSP', () => {
   let diagnostics: unknown[];
 
   before(async () => {
-    client = await startClient({ rootPath: path.dirname(file), settings: { itemicTokens: { preset: 'onereason' } } });
+    // The problems of the codes only: the reasoning checks are tested in checks.test.ts.
+    client = await startClient({ rootPath: path.dirname(file), settings: { itemicTokens: { preset: 'onereason' }, checks: { enabled: false } } });
     await waitForStatus(client, () => true);
     diagnostics = await client.open(uri, text, 'json');
   });
