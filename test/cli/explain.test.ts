@@ -4,11 +4,11 @@
  * settings, tables and model), on a trace `reclens infer` wrote there.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli, type CliRun } from '../support/cli';
 import type { InfluenceAnalysis } from '../../server/checks/influence';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -16,28 +16,8 @@ const cli = path.join(repoRoot, 'dist', 'cli.js');
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-cli-explain-'));
 const trace = path.join(cwd, 'u0910.rtrace');
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `reclens ARGS` from the settings-free temp folder. */
-function reclens(args: string[], timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const reclens = (args: string[], timeoutMs?: number): Promise<CliRun> => runCli(args, cwd, timeoutMs);
 
 /** The step ids of the trace's layer sections, in file order. */
 const stepIds = (text: string): string[] => [...text.slice(0, text.indexOf('[recommendations]')).matchAll(/^([pcr]\d+) /gm)].map((m) => m[1]);

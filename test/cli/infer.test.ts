@@ -4,11 +4,11 @@
  * (its tables, users and model) is used.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli, type CliRun } from '../support/cli';
 import { cliWorkspace, loadItems } from '../../server/cli/workspace';
 import { findWorkspaceSettings } from '../../server/config/workspace-settings';
 import type { InferenceRecord } from '../../protocol/inference';
@@ -23,30 +23,10 @@ const earlyModel = path.join(repoRoot, 'demo', 'models', 'early');
 const usersFile = path.join(repoRoot, 'demo', 'world', 'users.jsonl');
 const CODE = /<\|sid_begin\|><s_a_\d+><s_b_\d+><s_c_\d+><\|sid_end\|>/g;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'reclens-cli-infer-'));
 
-/** `reclens ARGS` from the settings-free temp folder. Async, so a slow run never blocks the test runner's timers. */
-function reclens(args: string[], timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** `reclens ARGS` from the settings-free temp folder. */
+const reclens = (args: string[], timeoutMs?: number): Promise<CliRun> => runCli(args, cwd, timeoutMs);
 
 /** A successful `--json` run's record. */
 async function record(args: string[]): Promise<InferenceRecord> {
