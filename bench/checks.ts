@@ -25,9 +25,10 @@ import { demoInput, demoWorld, loadDemoModel } from '../test/support/demo-engine
 export interface ChecksBench {
   users: number;
   traces: number;
+  /** The perception claims: all, really wrong, flagged (contradicts) and marked partly, and how many of those are really wrong. */
   perception: { claims: number; wrong: number; flagged: number; flaggedWrong: number; partly: number; partlyWrong: number; precision: number; recall: number };
-  /** Wrong descriptions by how they were judged, and the scores of right and wrong ones. */
-  quantity: { claims: number; wrong: number };
+  /** Count claims, and categories written next to a prefix whose items are in another. */
+  quantity: { claims: number; wrong: number; categoryMismatches: number };
   seenRecommendations: number;
   recommendations: number;
   groundTruthUnreached: number;
@@ -57,7 +58,7 @@ export async function benchChecks(): Promise<ChecksBench> {
   const users = world.users.filter((u) => u.split === 'test');
   const model = await loadDemoModel('final');
   const p = { claims: 0, wrong: 0, flagged: 0, flaggedWrong: 0, partly: 0, partlyWrong: 0 };
-  const q = { claims: 0, wrong: 0 };
+  const q = { claims: 0, wrong: 0, categoryMismatches: 0 };
   let seen = 0;
   let recommendations = 0;
   let unreached = 0;
@@ -84,10 +85,10 @@ export async function benchChecks(): Promise<ChecksBench> {
             p.partly++;
             if (wrong) p.partlyWrong++;
           }
-        } else if (c.check === 'quantity') {
+        } else if (c.check === 'quantity' && c.score !== undefined) {
           q.claims++;
           if (c.verdict === 'contradicts') q.wrong++;
-        }
+        } else if (c.check === 'quantity' && c.verdict !== 'consistent') q.categoryMismatches++;
       }
       seen += report.recommendations.seen;
       recommendations += report.recommendations.total;
@@ -111,4 +112,29 @@ export async function benchChecks(): Promise<ChecksBench> {
     withGroundTruth: withTruth,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/** The README table of `benchChecks`. */
+export function checksTable(b: ChecksBench): string {
+  const p = b.perception;
+  return [
+    `Demo model \`final\` (CPU, thinking; T 0.6, top-p 0.95, top-k 20, no penalties, seed 42, up to 256 thinking tokens), the ${b.users} held-out users of the demo world, checked against its item table (titles and categories) with the default thresholds; ${new Date().toISOString().slice(0, 10)}, ${b.seconds.toFixed(0)} s.`,
+    '',
+    '| perception check | figure |',
+    '|---|---|',
+    `| descriptions checked (quoted titles, bracketed categories) | ${p.claims} |`,
+    `| really wrong: not exactly the title (or the categories) of an item with the code | ${p.wrong} |`,
+    `| flagged as contradicting the table (warnings) | ${p.flagged} |`,
+    `| **precision**: really wrong among the flagged | **${pct(p.precision)}** (${p.flaggedWrong}/${p.flagged}) |`,
+    `| recall: flagged among the really wrong | ${pct(p.recall)} (${p.flaggedWrong}/${p.wrong}); ${pct(p.wrong === 0 ? 1 : (p.flaggedWrong + p.partlyWrong) / p.wrong)} flagged or marked partly |`,
+    '',
+    '| other checks on the same traces | figure |',
+    '|---|---|',
+    `| count claims ("12 of 20 items are …") that are wrong | ${b.quantity.wrong} of ${b.quantity.claims} |`,
+    `| a category written next to a prefix whose items are in another ("Skincare / Moisturizers \`<sun care prefix>\`") | ${b.quantity.categoryMismatches} |`,
+    `| recommendations already in the user's history | ${b.seenRecommendations} of ${b.recommendations} |`,
+    `| traces whose ground truth lies in a cluster no step reaches | ${b.groundTruthUnreached} of ${b.withGroundTruth} |`,
+  ].join('\n');
 }
