@@ -90,6 +90,9 @@ export function checkContext(analysis: Analysis, doc: string, trace: TraceUnit, 
   return { doc, analysis, trace, lookup, settings, similarity, grammar, clusterLevels, history, byHistoryId: new Map(history.map((h) => [h.id, h])), steps };
 }
 
+/** A history id written in a step's text (`h3`), the number captured. */
+export const HISTORY_ID = /(?<![\p{L}\p{N}_])h(\d{1,4})(?![\p{L}\p{N}_])/gu;
+
 /** A code's cluster key (the code itself when it is already a prefix at or above the cluster level). */
 export function clusterKey(ctx: CheckContext, code: NamedCode): string {
   return codeKey(code.levels.slice(0, ctx.clusterLevels), code.domain);

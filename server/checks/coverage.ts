@@ -13,7 +13,7 @@ import { codeKey, formatCode } from '../items/grammar';
 import type { ItemRecord } from '../items/lookup';
 import { under, type NamedCode } from '../trace/steps';
 import { categoryParts } from './categories';
-import { clipText, itemCode, itemEvidence, itemName, type CheckContext, type HistoryEntry, type ReasoningStep } from './context';
+import { clipText, HISTORY_ID, itemCode, itemEvidence, itemName, type CheckContext, type HistoryEntry, type ReasoningStep } from './context';
 import type { Claim, ReasoningReport } from './types';
 
 export type CoverageSummary = ReasoningReport['coverage'];
@@ -114,7 +114,7 @@ function mentions(rs: ReasoningStep, c: Cluster): boolean {
   const ids = new Set(c.entries.map((h) => h.id));
   if (rs.step.evidence.some((e) => ids.has(e.target))) return true;
   const text = rs.view.text;
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}_])h(\d{1,4})(?![\p{L}\p{N}_])/gu)) if (ids.has(`h${m[1]}`)) return true;
+  for (const m of text.matchAll(HISTORY_ID)) if (ids.has(`h${m[1]}`)) return true;
   return c.category !== undefined && namesCategory(text, c.category);
 }
 

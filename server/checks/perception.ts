@@ -20,7 +20,7 @@ import type { ItemRecord } from '../items/lookup';
 import type { NamedCode } from '../trace/steps';
 import type { Span } from '../items/types';
 import { categoryScore } from './categories';
-import { clipText, itemEvidence, itemName, stepClaim, type CheckContext, type ReasoningStep } from './context';
+import { clipText, HISTORY_ID, itemEvidence, itemName, stepClaim, type CheckContext, type ReasoningStep } from './context';
 import { background, comparable, features, type Background } from './similarity';
 import type { Claim, Verdict } from './types';
 
@@ -39,7 +39,6 @@ const CONNECTOR = /^[ \t]*(?:(?:[:：=]|—|–|->|→|,|，)[ \t]*)?(?:(?:is|me
 const PHRASE_START_EN = /^(?:a|an)\s/iu;
 const PHRASE_START_ZH = /^(?:一(?:个|条|部|段|款|则|篇)|关于|讲)/u;
 const SENTENCE_END = /[.;!?。；！？\n]|<-|\s\(h\d|$/u;
-const HISTORY_ID = /(?<![\p{L}\p{N}_])h(\d{1,4})(?![\p{L}\p{N}_])/gu;
 
 /** The perception claims of every step. */
 export function checkPerception(ctx: CheckContext): Claim[] {

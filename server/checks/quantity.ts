@@ -119,12 +119,28 @@ export function resolveGroup(ctx: CheckContext, rs: ReasoningStep, x: Span): Res
   return { label: phrase, test: (h) => h.items.some((i) => inCategory(i, phrase, ctx.similarity)), phrase };
 }
 
-/** Whether the phrase names a category of the history's items or of the table. */
+const known = new WeakMap<CheckContext, Map<string, boolean>>();
+
+/**
+ * Whether the phrase names a category of the history's items or of the
+ * table. The table is searched only when the history's items have
+ * categories (a captions-only pool has none to find), once per phrase and
+ * trace: a search scans the pool.
+ */
 function knownCategory(ctx: CheckContext, phrase: string): boolean {
-  const inHistory = ctx.history.some((h) => h.items.some((i) => inCategory(i, phrase, ctx.similarity)));
-  if (inHistory) return true;
-  const last = categoryParts(phrase).at(-1) ?? phrase;
-  return ctx.lookup.search(last, 50).some((i) => inCategory(i, phrase, ctx.similarity));
+  const cache = known.get(ctx) ?? new Map<string, boolean>();
+  known.set(ctx, cache);
+  let found = cache.get(phrase);
+  if (found === undefined) {
+    const items = ctx.history.flatMap((h) => h.items);
+    found = items.some((i) => inCategory(i, phrase, ctx.similarity));
+    if (!found && items.some((i) => i.categories)) {
+      const last = categoryParts(phrase).at(-1) ?? phrase;
+      found = ctx.lookup.search(last, 50).some((i) => inCategory(i, phrase, ctx.similarity));
+    }
+    cache.set(phrase, found);
+  }
+  return found;
 }
 
 /** The quantity and category claims of every step. */
