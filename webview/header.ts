@@ -71,17 +71,20 @@ export function drawHeader(header: HTMLElement, payload: Payload, model: ViewMod
   header.append(summary);
 }
 
-/** The reasoning report's rows, a finding marked ⚠. */
+/** The reasoning report's rows, a finding marked ⚠; a disclosure, open at first, so a narrow panel can fold it away. */
 function checksSummary(rows: { name: string; value: string; flag?: boolean }[]): HTMLElement {
-  const list = el('p', 'rl-checks');
-  list.setAttribute('aria-label', 'Reasoning checks');
-  list.append(el('span', 'rl-checks-caption', 'checks:'));
+  const box = el('details', 'rl-checks');
+  box.open = true;
+  const flagged = rows.filter((r) => r.flag).length;
+  box.append(el('summary', 'rl-checks-caption', `reasoning checks: ${flagged === 0 ? 'nothing to look at' : `${flagged} finding${flagged === 1 ? '' : 's'}`}`));
+  const list = el('p', 'rl-checks-rows');
   for (const r of rows) {
     const item = el('span', `rl-check${r.flag ? ' flag' : ''}`);
     item.append(el('span', 'rl-check-name', `${r.flag ? '⚠ ' : ''}${r.name.trim()}`), el('span', 'rl-check-value', ` ${r.value}`));
     list.append(item);
   }
-  return list;
+  box.append(list);
+  return box;
 }
 
 /** Fills `legend` with the clusters (buttons that spotlight their nodes) and the marks' meaning. */

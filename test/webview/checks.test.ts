@@ -64,7 +64,14 @@ describe('graph view: reasoning checks', () => {
     assert.deepEqual(rows[0], '⚠ perception 2/3 consistent (67%), 1 contradicts');
     assert.ok(rows.includes('⚠ ground truth cluster not reached by any step (340.6566)'), rows.join(' | '));
     assert.ok(rows.some((r) => r?.startsWith('influence strongest step p1')), rows.join(' | '));
+    assert.equal(await page.locator('.rl-checks summary').textContent(), 'reasoning checks: 4 findings');
     const file = await screenshot(page, 'webview-checks');
+    // Folded, the summary gives its room back to the graph.
+    const before = (await page.locator('.rl-canvas').boundingBox())!.height;
+    await page.locator('.rl-checks summary').click();
+    assert.equal(await page.locator('.rl-checks .rl-check').first().isVisible(), false);
+    await page.waitForTimeout(100);
+    assert.ok((await page.locator('.rl-canvas').boundingBox())!.height > before, 'the graph grows when the summary is folded');
     assert.ok(file.endsWith('.png'));
     assert.deepEqual(errors, []);
     await page.close();
