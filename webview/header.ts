@@ -71,11 +71,11 @@ export function drawHeader(header: HTMLElement, payload: Payload, model: ViewMod
   header.append(summary);
 }
 
-/** The reasoning report's rows, a finding marked ⚠; a disclosure, open at first, so a narrow panel can fold it away. */
+/** The reasoning report's rows, a finding marked ⚠; a disclosure (open when there is a finding) so a narrow panel can fold it away. */
 function checksSummary(rows: { name: string; value: string; flag?: boolean }[]): HTMLElement {
   const box = el('details', 'rl-checks');
-  box.open = true;
   const flagged = rows.filter((r) => r.flag).length;
+  box.open = flagged > 0;
   box.append(el('summary', 'rl-checks-caption', `reasoning checks: ${flagged === 0 ? 'nothing to look at' : `${flagged} finding${flagged === 1 ? '' : 's'}`}`));
   const list = el('p', 'rl-checks-rows');
   for (const r of rows) {

@@ -77,12 +77,19 @@ describe('graph view: reasoning checks', () => {
     await page.close();
   });
 
-  test('an unchecked graph draws no check marks, weights or summary', async () => {
+  test('an unchecked graph draws no check marks, weights or summary; a clean report starts folded', async () => {
     const { page } = await openWebview(browser, { theme: 'light' });
     await send(page, { type: 'graph', graph: smallGraph() });
     await page.locator('.node').first().waitFor();
     assert.equal(await page.locator('.node.contradicted, .node.partly, .node.unreached, .check-badge, .influence-bar, .edge.weighted').count(), 0);
     assert.equal(await page.locator('.rl-checks, .rl-influence, .rl-mark.check-contradicts').count(), 0);
+    // Checked and clean: the summary is there, folded.
+    const clean = smallGraph();
+    clean.checks = { influence: false, summary: [{ name: 'perception', value: '3/3 consistent (100%)' }] };
+    await send(page, { type: 'graph', graph: clean });
+    await page.locator('.rl-checks').waitFor();
+    assert.equal(await page.locator('.rl-checks summary').textContent(), 'reasoning checks: nothing to look at');
+    assert.equal(await page.locator('.rl-checks').evaluate((e) => (e as HTMLDetailsElement).open), false);
     await page.close();
   });
 });
