@@ -14,9 +14,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { defaultPrompt, PROVIDERS, type ProviderSetting } from '../../protocol/inference';
 import { analyzeContext } from '../config/settings';
 import { findWorkspaceSettings } from '../config/workspace-settings';
-import { CancelledError } from '../engine/engine';
 import { modelPath } from '../engine/request';
-import { InferenceService } from '../engine/service';
 import { selectTrace } from '../graph/select';
 import type { ItemLookup } from '../items/lookup';
 import { DEFAULT_INFLUENCE_THRESHOLD, type InfluenceAnalysis } from '../checks/influence';
@@ -27,6 +25,7 @@ import { analyzeRtrace } from '../trace/rtrace';
 import { namedCodes } from '../trace/steps';
 import type { CompiledGrammar } from '../items/grammar';
 import { demoSettings } from './infer-command';
+import { withModelRun } from './model-run';
 import { progressBar } from './progress';
 import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';
 
@@ -72,11 +71,7 @@ export async function explainCommand(positionals: string[], flags: ExplainFlags,
   const { settings, grammar } = workspace.resolved;
   const { store, result } = await loadItems(workspace, true);
   for (const p of result.problems) process.stderr.write(`reclens: ${p}\n`);
-  const service = new InferenceService();
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
+  return withModelRun('explain', store, async (service, signal) => {
     const context = analyzeContext({ settings, grammar });
     if (!/^\uFEFF?%rtrace\b/.test(text) && !file.endsWith('.rtrace')) {
       throw new InfluenceError(`${file} is not an .rtrace trace: explain reads the traces \`reclens infer\` writes (the exact prompt and thinking the model read)`);
@@ -100,7 +95,7 @@ export async function explainCommand(positionals: string[], flags: ExplainFlags,
     };
     const bar = progressBar('scoring', process.stderr, true);
     const report = await runInfluence(service, request, {
-      signal: controller.signal,
+      signal: signal,
       onLoading: (e) => e.kind === 'loading' && process.stderr.isTTY && process.stderr.write(`${e.message}\n`),
       onProgress: (done, total) => bar.report(done / total, `${done}/${total} contexts`),
     });
@@ -109,19 +104,7 @@ export async function explainCommand(positionals: string[], flags: ExplainFlags,
     if (off.length > 0) process.stderr.write(`reclens explain: the trace's scores differ from this model's (${off.length} of the recommendations scored): was it written by another model or checkpoint?\n`);
     process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatInfluence(report, model, grammar, result.lookup));
     return 0;
-  } catch (e) {
-    if (e instanceof CancelledError) {
-      process.stderr.write('reclens explain: cancelled\n');
-      return 130;
-    }
-    if (e instanceof UsageError) throw e;
-    process.stderr.write(`reclens explain: ${(e as Error).message}\n`);
-    return 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await service.dispose();
-    store.dispose();
-  }
+  });
 }
 
 /** Control characters (terminal escapes included) of model text shown as `?`. */

@@ -10,11 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findWorkspaceSettings } from '../config/workspace-settings';
 import { decodingSpecs, describeRange, inRange, PROVIDERS, type DecodeOverrides, type DecodingKey, type DecodingSpec, type ProgressEvent, type ProviderSetting } from '../../protocol/inference';
-import { CancelledError } from '../engine/engine';
 import { inferenceRequest } from '../engine/request';
-import { InferenceService } from '../engine/service';
 import { renderTrace } from '../trace/rtrace/from-record';
 import { loadUsers } from '../users/load';
+import { withModelRun } from './model-run';
 import { cliWorkspace, loadItems, UsageError, type WorkspaceFlags } from './workspace';
 
 export interface InferFlags {
@@ -98,7 +97,8 @@ function progressPrinter(out: NodeJS.WriteStream): (e: ProgressEvent) => void {
 }
 
 export async function inferCommand(flags: InferFlags, ws: WorkspaceFlags): Promise<number> {
-  if (!flags.user) throw new UsageError('--user is required (a user id of the users file)');
+  const id = flags.user;
+  if (!id) throw new UsageError('--user is required (a user id of the users file)');
   const overrides = overridesFrom(flags);
   const cwd = process.cwd();
   // No workspace settings here: the embedded demo (its table, users and model).
@@ -107,21 +107,17 @@ export async function inferCommand(flags: InferFlags, ws: WorkspaceFlags): Promi
   const { settings, grammar } = workspace.resolved;
   const { store, result } = await loadItems(workspace, true);
   for (const p of result.problems) process.stderr.write(`reclens: ${p}\n`);
-  const service = new InferenceService();
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
+  return withModelRun('infer', store, async (service, signal) => {
     const userFiles = (flags.users ?? settings.users.paths).map((p) => path.resolve(flags.users ? cwd : workspace.base, p));
     if (userFiles.length === 0) throw new UsageError('no users file: pass --users FILE or set reclens.users.paths');
     const users = await loadUsers(userFiles, { grammar, lookup: result.lookup });
-    const user = users.get(flags.user);
+    const user = users.get(id);
     if (!user) {
-      const near = users.search(flags.user, 5).map((u) => u.id);
-      throw new UsageError(`no user "${flags.user}" in ${userFiles.join(', ')} (${users.size} users${near.length ? `; did you mean ${near.join(', ')}?` : ''})`);
+      const near = users.search(id, 5).map((u) => u.id);
+      throw new UsageError(`no user "${id}" in ${userFiles.join(', ')} (${users.size} users${near.length ? `; did you mean ${near.join(', ')}?` : ''})`);
     }
     const request = inferenceRequest(settings, workspace.base, user, store.indexes.map((i) => i.file), overrides);
-    const record = await service.infer(request, { signal: controller.signal, onProgress: progressPrinter(process.stderr), lookup: result.lookup });
+    const record = await service.infer(request, { signal: signal, onProgress: progressPrinter(process.stderr), lookup: result.lookup });
     if (record.providerNote) process.stderr.write(`reclens: ${record.providerNote}\n`);
     const text = flags.json ? `${JSON.stringify(record, null, 2)}\n` : renderTrace(record, { ...analyzeContext({ settings, grammar }), lookup: result.lookup });
     if (flags.out) {
@@ -129,17 +125,5 @@ export async function inferCommand(flags: InferFlags, ws: WorkspaceFlags): Promi
       process.stderr.write(`wrote ${flags.out}\n`);
     } else process.stdout.write(text);
     return 0;
-  } catch (e) {
-    if (e instanceof CancelledError) {
-      process.stderr.write('reclens infer: cancelled\n');
-      return 130;
-    }
-    if (e instanceof UsageError) throw e;
-    process.stderr.write(`reclens infer: ${(e as Error).message}\n`);
-    return 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await service.dispose();
-    store.dispose();
-  }
+  });
 }
