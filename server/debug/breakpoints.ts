@@ -32,15 +32,22 @@ export interface BreakpointState {
   line?: number;
 }
 
-interface Active {
+/** A breakpoint ready to test: its state for the client, its compiled condition and hit test, its hit count. Replays and live runs both use it. */
+export interface Armed {
   state: BreakpointState;
   spec: BreakpointSpec;
   condition?: Compiled;
   hits?: (count: number) => boolean;
   count: number;
+}
+
+interface Active extends Armed {
   /** Stops it applies to without a condition (its own stop), and with one (its step's tokens too). */
   stops: Set<number>;
 }
+
+/** What a breakpoint does where it applies: stop, write a log line, nothing (condition false, hit count not reached), or report its condition's error. */
+export type Trigger = { kind: 'stop' } | { kind: 'log'; text: string } | { kind: 'pass' } | { kind: 'error'; error: string };
 
 /** What a stop means for the breakpoints: stop here (with the ids that hit), log lines, or neither. */
 export interface Decision {
@@ -52,6 +59,36 @@ export interface Decision {
 }
 
 let nextId = 1;
+
+/** Compile a breakpoint's condition and hit condition (and check its event name); a part that does not compile leaves it unverified with the reason. */
+export function arm(spec: BreakpointSpec): Armed {
+  const state: BreakpointState = { id: nextId++, verified: true, ...(spec.line !== undefined && { line: spec.line }) };
+  const a: Armed = { state, spec, count: 0 };
+  if (spec.event !== undefined && !(EVENTS as readonly string[]).includes(spec.event)) Object.assign(state, { verified: false, message: `unknown event "${spec.event}"; use ${EVENTS.join(', ')}` });
+  if (spec.condition !== undefined && spec.condition.trim() !== '') {
+    const c = compileExpression(spec.condition);
+    if (c.ok) a.condition = c.expr;
+    else Object.assign(state, { verified: false, message: `condition: ${c.error}` });
+  }
+  if (spec.hitCondition !== undefined && spec.hitCondition.trim() !== '') {
+    const h = hitCondition(spec.hitCondition);
+    if (h.ok) a.hits = h.test;
+    else Object.assign(state, { verified: false, message: `hit count: ${h.error}` });
+  }
+  return a;
+}
+
+/** Test an armed breakpoint where it applies: the condition, then the hit count (counted only when the condition holds), then stop or log. */
+export function trigger(a: Armed, scope: object): Trigger {
+  if (a.condition) {
+    const r = evaluate(a.condition, scope);
+    if (!r.ok) return { kind: 'error', error: r.error };
+    if (!isTruthy(r.value)) return { kind: 'pass' };
+  }
+  a.count++;
+  if (a.hits && !a.hits(a.count)) return { kind: 'pass' };
+  return a.spec.logMessage !== undefined ? { kind: 'log', text: interpolate(a.spec.logMessage, scope) } : { kind: 'stop' };
+}
 
 export class Breakpoints {
   private lines: Active[] = [];
@@ -66,7 +103,7 @@ export class Breakpoints {
 
   /** Replace the line breakpoints of the trace's file. */
   setLines(specs: BreakpointSpec[]): BreakpointState[] {
-    this.lines = specs.map((spec) => this.activate(spec, this.stopsOnLine(spec.line ?? -1, spec.condition !== undefined)));
+    this.lines = specs.map((spec) => ({ ...arm(spec), stops: this.stopsOnLine(spec.line ?? -1, spec.condition !== undefined) }));
     for (const a of this.lines) {
       if (a.state.verified && a.stops.size === 0) {
         a.state.verified = false;
@@ -78,14 +115,7 @@ export class Breakpoints {
 
   /** Replace the function (event) breakpoints. */
   setFunctions(specs: BreakpointSpec[]): BreakpointState[] {
-    this.functions = specs.map((spec) => {
-      const a = this.activate(spec, new Set());
-      if (a.state.verified && !(EVENTS as readonly string[]).includes(spec.event ?? '')) {
-        a.state.verified = false;
-        a.state.message = `unknown event "${spec.event}"; use ${EVENTS.join(', ')}`;
-      }
-      return a;
-    });
+    this.functions = specs.map((spec) => ({ ...arm({ ...spec, event: spec.event ?? '' }), stops: new Set<number>() }));
     return this.functions.map((a) => a.state);
   }
 
@@ -101,40 +131,17 @@ export class Breakpoints {
     const applying = [...this.lines.filter((a) => a.stops.has(i)), ...this.functions.filter((a) => a.state.verified && stop.events.includes(a.spec.event as never))];
     for (const a of applying) {
       if (!a.state.verified) continue;
-      if (a.condition) {
-        const r = evaluate(a.condition, scope);
-        if (!r.ok) {
-          if (!this.reported.has(a.state.id)) d.errors.push(`breakpoint condition "${a.spec.condition}": ${r.error}`);
-          this.reported.add(a.state.id);
-          continue;
-        }
-        if (!isTruthy(r.value)) continue;
-      }
-      a.count++;
-      if (a.hits && !a.hits(a.count)) continue;
-      if (a.spec.logMessage !== undefined) d.logs.push(interpolate(a.spec.logMessage, scope));
-      else {
+      const t = trigger(a, scope);
+      if (t.kind === 'error') {
+        if (!this.reported.has(a.state.id)) d.errors.push(`breakpoint condition "${a.spec.condition}": ${t.error}`);
+        this.reported.add(a.state.id);
+      } else if (t.kind === 'log') d.logs.push(t.text);
+      else if (t.kind === 'stop') {
         d.stop = true;
         d.hit.push(a.state.id);
       }
     }
     return d;
-  }
-
-  private activate(spec: BreakpointSpec, stops: Set<number>): Active {
-    const state: BreakpointState = { id: nextId++, verified: true, ...(spec.line !== undefined && { line: spec.line }) };
-    const a: Active = { state, spec, count: 0, stops };
-    if (spec.condition !== undefined && spec.condition.trim() !== '') {
-      const c = compileExpression(spec.condition);
-      if (c.ok) a.condition = c.expr;
-      else Object.assign(state, { verified: false, message: `condition: ${c.error}` });
-    }
-    if (spec.hitCondition !== undefined && spec.hitCondition.trim() !== '') {
-      const h = hitCondition(spec.hitCondition);
-      if (h.ok) a.hits = h.test;
-      else Object.assign(state, { verified: false, message: `hit count: ${h.error}` });
-    }
-    return a;
   }
 
   private stopsOnLine(line: number, conditional: boolean): Set<number> {

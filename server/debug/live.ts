@@ -23,21 +23,8 @@ import type { WorkerCrashError } from '../engine/supervisor';
 import type { ItemLookup } from '../items/lookup';
 import { renderTrace } from '../trace/rtrace/from-record';
 import { loadUsers } from '../users/load';
-import { compileExpression, evaluate, isTruthy, type Compiled } from './expr';
-import { hitCondition, interpolate } from './expr-display';
-import { EVENTS } from './program';
+import { arm, trigger, type Armed, type BreakpointSpec, type BreakpointState } from './breakpoints';
 import { LaunchError } from './workspace';
-
-/** A live breakpoint: a line of the generated text or an event, with its condition, hit count and log message. */
-interface LiveBreakpoint {
-  id: number;
-  line?: number;
-  event?: string;
-  condition?: Compiled;
-  hits?: (n: number) => boolean;
-  count: number;
-  log?: string;
-}
 
 /** A step's events; a thinking cut at the token limit ends too, so `thinking-end` holds there as at `</think>`. */
 function stepEvents(step: LiveStep): string[] {
@@ -67,7 +54,6 @@ export function liveScope(step: LiveStep | undefined, peek: LivePeek | undefined
   };
 }
 
-let nextId = 1;
 
 export class LiveSession {
   readonly run: WorkerLiveRun;
@@ -76,8 +62,9 @@ export class LiveSession {
   peeked: LivePeek | undefined;
   /** The generated text of the current thinking sample (what the live document shows). */
   text = '';
-  private lineBreakpoints: LiveBreakpoint[] = [];
-  private eventBreakpoints: LiveBreakpoint[] = [];
+  /** Line breakpoints (1-based lines of the generated text) and event breakpoints. */
+  private lineBreakpoints: Armed[] = [];
+  private eventBreakpoints: Armed[] = [];
   readonly output: string[] = [];
   ended = false;
   private pausing = false;
@@ -131,15 +118,15 @@ export class LiveSession {
   }
 
   /** Replace the line breakpoints (1-based lines of the generated text). */
-  setLines(specs: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]): { id: number; verified: boolean; message?: string }[] {
-    this.lineBreakpoints = specs.map((s) => this.activate(s));
-    return this.lineBreakpoints.map((b) => this.state(b));
+  setLines(specs: BreakpointSpec[]): BreakpointState[] {
+    this.lineBreakpoints = specs.map(arm);
+    return this.lineBreakpoints.map((b) => b.state);
   }
 
   /** Replace the event breakpoints. */
-  setEvents(specs: { event: string; condition?: string; hitCondition?: string }[]): { id: number; verified: boolean; message?: string }[] {
-    this.eventBreakpoints = specs.map((s) => this.activate(s));
-    return this.eventBreakpoints.map((b) => this.state(b));
+  setEvents(specs: BreakpointSpec[]): BreakpointState[] {
+    this.eventBreakpoints = specs.map(arm);
+    return this.eventBreakpoints.map((b) => b.state);
   }
 
   /** One token (or code level). */
@@ -245,37 +232,14 @@ export class LiveSession {
     let stop = false;
     const lineOf = s.line ?? -1;
     const events = stepEvents(s);
-    for (const b of [...this.lineBreakpoints.filter((x) => x.line === lineOf), ...this.eventBreakpoints.filter((x) => x.event !== undefined && events.includes(x.event))]) {
-      if (b.condition) {
-        const r = evaluate(b.condition, scope);
-        if (!r.ok || !isTruthy(r.value)) continue;
-      }
-      b.count++;
-      if (b.hits && !b.hits(b.count)) continue;
-      if (b.log !== undefined) this.output.push(interpolate(b.log, scope));
-      else stop = true;
+    const applying = [...this.lineBreakpoints.filter((x) => x.spec.line === lineOf), ...this.eventBreakpoints.filter((x) => x.spec.event !== undefined && events.includes(x.spec.event))];
+    // An unverified breakpoint (a condition or hit count that does not compile) never stops.
+    for (const b of applying.filter((x) => x.state.verified)) {
+      const t = trigger(b, scope);
+      if (t.kind === 'log') this.output.push(t.text);
+      else if (t.kind === 'stop') stop = true;
     }
     return stop;
-  }
-
-  private activate(s: { line?: number; event?: string; condition?: string; hitCondition?: string; logMessage?: string }): LiveBreakpoint & { message?: string } {
-    const b: LiveBreakpoint & { message?: string } = { id: nextId++, count: 0, ...(s.line !== undefined && { line: s.line }), ...(s.event !== undefined && { event: s.event }), ...(s.logMessage !== undefined && { log: s.logMessage }) };
-    if (s.event !== undefined && !(EVENTS as readonly string[]).includes(s.event)) b.message = `unknown event "${s.event}"; use ${EVENTS.join(', ')}`;
-    if (s.condition?.trim()) {
-      const c = compileExpression(s.condition);
-      if (c.ok) b.condition = c.expr;
-      else b.message = `condition: ${c.error}`;
-    }
-    if (s.hitCondition?.trim()) {
-      const h = hitCondition(s.hitCondition);
-      if (h.ok) b.hits = h.test;
-      else b.message = `hit count: ${h.error}`;
-    }
-    return b;
-  }
-
-  private state(b: LiveBreakpoint & { message?: string }): { id: number; verified: boolean; message?: string } {
-    return { id: b.id, verified: b.message === undefined, ...(b.message && { message: b.message }) };
   }
 }
 
